@@ -1,0 +1,4 @@
+export * from './money';
+export * from './calendar-date';
+export * from './errors';
+export * from './access';

@@ -1,0 +1,224 @@
+/**
+ * The one Money type: integer minor units (bigint) plus an ISO 4217 currency.
+ * Amounts never pass through a JS number, so 0.1 + 0.2 problems cannot exist here.
+ */
+
+export type CurrencyCode = string;
+
+export type Money = { readonly amountMinor: bigint; readonly currency: CurrencyCode };
+
+/** Minor-unit exponents. An unknown currency is an error, never a guessed exponent. */
+const CURRENCY_EXPONENTS: Readonly<Record<string, number>> = {
+  CNY: 2,
+  HKD: 2,
+  MOP: 2,
+  TWD: 2,
+  USD: 2,
+  EUR: 2,
+  GBP: 2,
+  SGD: 2,
+  AUD: 2,
+  CAD: 2,
+  CHF: 2,
+  MYR: 2,
+  THB: 2,
+  INR: 2,
+  JPY: 0,
+  KRW: 0,
+  VND: 0,
+  KWD: 3,
+  BHD: 3,
+  OMR: 3,
+};
+
+export const SUPPORTED_CURRENCIES: readonly CurrencyCode[] = Object.keys(CURRENCY_EXPONENTS);
+
+export function isSupportedCurrency(code: string): boolean {
+  return Object.hasOwn(CURRENCY_EXPONENTS, code);
+}
+
+export function currencyExponent(currency: CurrencyCode): number {
+  const exponent = CURRENCY_EXPONENTS[currency];
+  if (exponent === undefined) throw new RangeError(`Unsupported currency: ${currency}`);
+  return exponent;
+}
+
+export function money(amountMinor: bigint, currency: CurrencyCode): Money {
+  currencyExponent(currency);
+  return { amountMinor, currency };
+}
+
+function assertSameCurrency(a: Money, b: Money): void {
+  if (a.currency !== b.currency) throw new RangeError(`Currency mismatch: ${a.currency} vs ${b.currency}`);
+}
+
+export function addMoney(a: Money, b: Money): Money {
+  assertSameCurrency(a, b);
+  return { amountMinor: a.amountMinor + b.amountMinor, currency: a.currency };
+}
+
+export function subtractMoney(a: Money, b: Money): Money {
+  assertSameCurrency(a, b);
+  return { amountMinor: a.amountMinor - b.amountMinor, currency: a.currency };
+}
+
+/**
+ * Splits an amount into parts proportional to integer weights; the remainder left by integer division goes
+ * one minor unit at a time to the first parts, so the parts always add up to the whole.
+ */
+export function allocateByWeights(total: Money, weights: readonly bigint[]): Money[] {
+  const weightSum = weights.reduce((sum, w) => sum + w, 0n);
+  if (weights.length === 0 || weightSum <= 0n || weights.some((w) => w < 0n)) {
+    throw new RangeError('Weights must be non-negative and add up to more than zero');
+  }
+  const shares = weights.map((w) => (total.amountMinor * w) / weightSum);
+  let remainder = total.amountMinor - shares.reduce((sum, s) => sum + s, 0n);
+  const step = remainder >= 0n ? 1n : -1n;
+  for (let i = 0; remainder !== 0n; i = (i + 1) % shares.length) {
+    if (weights[i] === 0n) continue;
+    shares[i] = (shares[i] ?? 0n) + step;
+    remainder -= step;
+  }
+  return shares.map((amountMinor) => ({ amountMinor, currency: total.currency }));
+}
+
+/** Exact decimal string for APIs and files: 12345 CNY minor → "123.45"; -5 → "-0.05". */
+export function minorToDecimalString(amountMinor: bigint, currency: CurrencyCode): string {
+  const exponent = currencyExponent(currency);
+  const isNegative = amountMinor < 0n;
+  const digits = (isNegative ? -amountMinor : amountMinor).toString().padStart(exponent + 1, '0');
+  const whole = exponent === 0 ? digits : digits.slice(0, -exponent);
+  const fraction = exponent === 0 ? '' : `.${digits.slice(-exponent)}`;
+  return `${isNegative ? '-' : ''}${whole}${fraction}`;
+}
+
+export function moneyToDecimalString(value: Money): string {
+  return minorToDecimalString(value.amountMinor, value.currency);
+}
+
+export type MoneyParseFailure =
+  | 'empty'
+  | 'invalid_characters'
+  | 'multiple_decimal_separators'
+  | 'too_many_decimal_places'
+  | 'bad_thousands_grouping'
+  | 'unsupported_currency';
+
+export type MoneyParseResult = { ok: true; value: Money } | { ok: false; reason: MoneyParseFailure };
+
+export type DecimalFormat = {
+  /** '.' (default) or ','. */
+  decimalSeparator?: '.' | ',';
+  /** ',' (default), '.', ' ', "'" or '' for none. */
+  thousandsSeparator?: ',' | '.' | ' ' | "'" | '';
+};
+
+/** Full-width forms (common in Chinese spreadsheets) map to ASCII before parsing. */
+function toHalfWidth(input: string): string {
+  return input
+    .replace(/[\uFF10-\uFF19]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xff10 + 0x30))
+    .replace(/\uFF0E/g, '.')
+    .replace(/\uFF0C/g, ',')
+    .replace(/[\uFF0D\u2212]/g, '-')
+    .replace(/\uFF0B/g, '+')
+    .replace(/\u3000/g, ' ');
+}
+
+function escapeForRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Parses a human-written decimal amount exactly into minor units, or says why it cannot.
+ * "94" → 9400, "61.7" → 6170, "1,234.56" → 123456, "１２３.４５" → 12345 (CNY). Nothing becomes zero silently.
+ */
+export function parseMoney(input: string, currency: CurrencyCode, format: DecimalFormat = {}): MoneyParseResult {
+  if (!isSupportedCurrency(currency)) return { ok: false, reason: 'unsupported_currency' };
+  const decimalSeparator = format.decimalSeparator ?? '.';
+  const thousandsSeparator = format.thousandsSeparator ?? (decimalSeparator === ',' ? '.' : ',');
+  const text = toHalfWidth(input).trim();
+  if (text === '') return { ok: false, reason: 'empty' };
+  const sign = text.startsWith('-') ? -1n : 1n;
+  const unsigned = /^[+-]/.test(text) ? text.slice(1).trim() : text;
+  const allowed = new RegExp(`^[0-9${escapeForRegExp(decimalSeparator + thousandsSeparator)}]+$`);
+  if (!allowed.test(unsigned)) return { ok: false, reason: 'invalid_characters' };
+  const parts = unsigned.split(decimalSeparator);
+  if (parts.length > 2) return { ok: false, reason: 'multiple_decimal_separators' };
+  const [wholeRaw = '', fraction = ''] = parts;
+  const whole = stripGrouping(wholeRaw, thousandsSeparator);
+  if (whole === null) return { ok: false, reason: 'bad_thousands_grouping' };
+  if (!/^[0-9]*$/.test(fraction) || (whole === '' && fraction === '')) {
+    return { ok: false, reason: 'invalid_characters' };
+  }
+  const exponent = currencyExponent(currency);
+  const significantFraction = fraction.replace(/0+$/, '');
+  if (significantFraction.length > exponent) return { ok: false, reason: 'too_many_decimal_places' };
+  const minorDigits = (whole === '' ? '0' : whole) + significantFraction.padEnd(exponent, '0');
+  return { ok: true, value: { amountMinor: sign * BigInt(minorDigits), currency } };
+}
+
+/** Removes thousands separators, or returns null when the groups are not of three digits. */
+function stripGrouping(whole: string, separator: string): string | null {
+  if (separator === '' || !whole.includes(separator)) return whole;
+  const groups = whole.split(separator);
+  const [first, ...rest] = groups;
+  if (!first || first.length > 3 || rest.some((group) => group.length !== 3)) return null;
+  return groups.join('');
+}
+
+export function parseMoneyOrThrow(input: string, currency: CurrencyCode, format?: DecimalFormat): Money {
+  const result = parseMoney(input, currency, format);
+  if (!result.ok) throw new RangeError(`Cannot parse amount "${input}": ${result.reason}`);
+  return result.value;
+}
+
+const CAPITAL_DIGITS = ['零', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖'] as const;
+const SMALL_UNITS = ['', '拾', '佰', '仟'] as const;
+const GROUP_UNITS = ['', '万', '亿', '万亿'] as const;
+
+function integerToCapital(value: bigint): string {
+  if (value === 0n) return '';
+  const digits = value.toString();
+  if (digits.length > 16) throw new RangeError('Amount too large for 大写金额');
+  let result = '';
+  let isZeroPending = false;
+  let groupHasDigit = false;
+  for (let i = 0; i < digits.length; i += 1) {
+    const position = digits.length - 1 - i;
+    const digit = Number(digits[i]);
+    if (digit === 0) {
+      isZeroPending = true;
+    } else {
+      if (isZeroPending && result !== '') result += '零';
+      isZeroPending = false;
+      groupHasDigit = true;
+      result += `${CAPITAL_DIGITS[digit]}${SMALL_UNITS[position % 4]}`;
+    }
+    if (position % 4 === 0) {
+      if (groupHasDigit) result += GROUP_UNITS[position / 4];
+      groupHasDigit = false;
+    }
+  }
+  return result;
+}
+
+/**
+ * Amount in Chinese capital numerals as written on letters and receipts (大写金额), following the
+ * People's Bank rules: 12345.67 → 壹万贰仟叁佰肆拾伍元陆角柒分; "整" after 元 or 角, never after 分.
+ */
+export function toChineseCapitalAmount(value: Money): string {
+  if (currencyExponent(value.currency) !== 2) {
+    throw new RangeError('大写金额 is defined for currencies with 角 and 分 (two decimal places)');
+  }
+  const isNegative = value.amountMinor < 0n;
+  const absolute = isNegative ? -value.amountMinor : value.amountMinor;
+  const yuan = absolute / 100n;
+  const jiao = Number((absolute / 10n) % 10n);
+  const fen = Number(absolute % 10n);
+  if (absolute === 0n) return '零元整';
+  let text = yuan > 0n ? `${integerToCapital(yuan)}元` : '';
+  if (jiao > 0) text += `${CAPITAL_DIGITS[jiao]}角`;
+  else if (fen > 0 && yuan > 0n) text += '零';
+  text += fen > 0 ? `${CAPITAL_DIGITS[fen]}分` : '整';
+  return `${isNegative ? '负' : ''}${text}`;
+}
