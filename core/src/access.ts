@@ -39,7 +39,8 @@ export function can(role: Role, permission: Permission): boolean {
  * Which customer records a user sees: a salesperson their own, a manager their team's (and sub-teams'),
  * finance, legal, executives and admins all of them.
  */
-export type RecordScope = { kind: 'all' } | { kind: 'team'; teamIds: readonly string[] } | { kind: 'own'; userId: string };
+export type RecordScope =
+  { kind: 'all' } | { kind: 'team'; teamIds: readonly string[] } | { kind: 'own'; userId: string };
 
 export type ScopeSubject = { userId: string; role: Role; teamIds: readonly string[] };
 
@@ -58,14 +59,19 @@ export function recordScopeOf(subject: ScopeSubject): RecordScope {
 }
 
 /** Whether a record owned by `ownerUserId` in `ownerTeamId` is inside a scope. */
-export function isInScope(scope: RecordScope, ownerUserId: string | null, ownerTeamId: string | null): boolean {
+export function isInScope(
+  scope: RecordScope,
+  ownerUserId: string | null,
+  ownerTeamId: string | null,
+): boolean {
   switch (scope.kind) {
     case 'all':
       return true;
     case 'team':
       return ownerTeamId !== null && scope.teamIds.includes(ownerTeamId);
     case 'own':
-      return ownerUserId === scope.userId;
+      // The server builds an 'own' scope with userId '' for an actor without a user; it must match nothing.
+      return scope.userId !== '' && ownerUserId === scope.userId;
   }
 }
 

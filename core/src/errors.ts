@@ -27,10 +27,16 @@ export const ERROR_CATALOG = {
     },
   },
   account_disabled: { status: 403, messages: { 'zh-CN': '该账户已停用', en: 'This account is disabled' } },
-  forbidden: { status: 403, messages: { 'zh-CN': '没有执行此操作的权限', en: 'You are not allowed to do this' } },
+  forbidden: {
+    status: 403,
+    messages: { 'zh-CN': '没有执行此操作的权限', en: 'You are not allowed to do this' },
+  },
   csrf_failed: {
     status: 403,
-    messages: { 'zh-CN': '安全校验失败，请刷新页面后重试', en: 'Security check failed; reload the page and retry' },
+    messages: {
+      'zh-CN': '安全校验失败，请刷新页面后重试',
+      en: 'Security check failed; reload the page and retry',
+    },
   },
   not_found: { status: 404, messages: { 'zh-CN': '未找到{entity}', en: '{entity} not found' } },
   route_not_found: { status: 404, messages: { 'zh-CN': '接口不存在', en: 'No such endpoint' } },
@@ -41,11 +47,17 @@ export const ERROR_CATALOG = {
   },
   email_taken: {
     status: 409,
-    messages: { 'zh-CN': '邮箱 {email} 已在本组织中使用', en: 'The email {email} is already used in this organization' },
+    messages: {
+      'zh-CN': '邮箱 {email} 已在本组织中使用',
+      en: 'The email {email} is already used in this organization',
+    },
   },
   last_admin: {
     status: 409,
-    messages: { 'zh-CN': '组织至少需要一名启用的管理员', en: 'The organization needs at least one active admin' },
+    messages: {
+      'zh-CN': '组织至少需要一名启用的管理员',
+      en: 'The organization needs at least one active admin',
+    },
   },
   invitation_invalid: {
     status: 410,
@@ -58,7 +70,10 @@ export const ERROR_CATALOG = {
       en: 'This idempotency key was already used with different parameters',
     },
   },
-  rate_limited: { status: 429, messages: { 'zh-CN': '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' } },
+  rate_limited: {
+    status: 429,
+    messages: { 'zh-CN': '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
+  },
   internal: { status: 500, messages: { 'zh-CN': '服务器内部错误', en: 'Internal server error' } },
 } as const satisfies Record<string, ErrorDefinition>;
 
@@ -84,16 +99,40 @@ export function errorStatus(code: ErrorCode): number {
 
 export function errorMessage(code: ErrorCode, locale: Locale, params: ErrorParams = {}): string {
   const template: string = ERROR_CATALOG[code].messages[locale];
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => {
-    const value = params[key];
-    return value === undefined ? whole : String(value);
-  });
+  // Own properties only, so a placeholder such as {constructor} is never filled from Object.prototype.
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) =>
+    Object.hasOwn(params, key) ? String(params[key]) : whole,
+  );
 }
 
+/**
+ * The most preferred supported locale in an Accept-Language header, honouring q-values: 'fr-FR,en;q=0.8'
+ * is English, 'en;q=0.5,zh;q=0.9' is Chinese and 'en;q=0' rules English out. Any Chinese variant is zh-CN.
+ */
 export function pickLocale(acceptLanguage: string | undefined, fallback: Locale = 'zh-CN'): Locale {
   if (!acceptLanguage) return fallback;
-  const first = acceptLanguage.split(',')[0]?.trim().toLowerCase() ?? '';
-  if (first.startsWith('zh')) return 'zh-CN';
-  if (first.startsWith('en')) return 'en';
+  const ranges = acceptLanguage
+    .split(',')
+    .map((entry, index) => parseLanguageRange(entry, index))
+    .filter((range) => range.quality > 0)
+    .sort((a, b) => b.quality - a.quality || a.index - b.index);
+  for (const { tag } of ranges) {
+    const primary = tag.split('-')[0];
+    if (primary === 'zh') return 'zh-CN';
+    if (primary === 'en') return 'en';
+  }
   return fallback;
+}
+
+/** One 'tag;q=0.8' entry; a missing q is 1, a malformed one makes the entry unusable (0). */
+function parseLanguageRange(entry: string, index: number): { tag: string; quality: number; index: number } {
+  const [tagPart = '', ...params] = entry.split(';');
+  const qParam = params.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith('q='));
+  const quality = qParam === undefined ? 1 : parseQuality(qParam.slice(2));
+  return { tag: tagPart.trim().toLowerCase(), quality, index };
+}
+
+function parseQuality(text: string): number {
+  if (!/^(0(\.\d{0,3})?|1(\.0{0,3})?)$/.test(text)) return 0;
+  return Number(text);
 }

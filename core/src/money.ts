@@ -63,23 +63,35 @@ export function subtractMoney(a: Money, b: Money): Money {
 }
 
 /**
- * Splits an amount into parts proportional to integer weights; the remainder left by integer division goes
- * one minor unit at a time to the first parts, so the parts always add up to the whole.
+ * Splits an amount into parts proportional to integer weights by the largest-remainder method: every part
+ * first gets its share rounded toward zero, then the minor units left over go one each to the parts whose
+ * exact share lost the most (ties to the earlier part). The parts always add up to the whole, each is within
+ * one minor unit of its exact share, a zero weight gets zero, and a larger weight never gets less.
  */
 export function allocateByWeights(total: Money, weights: readonly bigint[]): Money[] {
   const weightSum = weights.reduce((sum, w) => sum + w, 0n);
   if (weights.length === 0 || weightSum <= 0n || weights.some((w) => w < 0n)) {
     throw new RangeError('Weights must be non-negative and add up to more than zero');
   }
-  const shares = weights.map((w) => (total.amountMinor * w) / weightSum);
-  let remainder = total.amountMinor - shares.reduce((sum, s) => sum + s, 0n);
-  const step = remainder >= 0n ? 1n : -1n;
-  for (let i = 0; remainder !== 0n; i = (i + 1) % shares.length) {
-    if (weights[i] === 0n) continue;
-    shares[i] = (shares[i] ?? 0n) + step;
-    remainder -= step;
+  // Working on the magnitude keeps rounding symmetric: splitting -x gives exactly the negated parts of x.
+  const isNegative = total.amountMinor < 0n;
+  const magnitude = isNegative ? -total.amountMinor : total.amountMinor;
+  const shares = weights.map((w) => (magnitude * w) / weightSum);
+  const remainders = weights.map((w) => (magnitude * w) % weightSum);
+  const leftover = magnitude - shares.reduce((sum, s) => sum + s, 0n);
+  const byLargestRemainder = weights
+    .map((_, index) => index)
+    .sort((a, b) => compareBigIntDescending(remainders[a] ?? 0n, remainders[b] ?? 0n) || a - b);
+  // leftover < weights.length, because each share lost less than one minor unit.
+  for (const index of byLargestRemainder.slice(0, Number(leftover))) {
+    shares[index] = (shares[index] ?? 0n) + 1n;
   }
-  return shares.map((amountMinor) => ({ amountMinor, currency: total.currency }));
+  return shares.map((share) => ({ amountMinor: isNegative ? -share : share, currency: total.currency }));
+}
+
+function compareBigIntDescending(a: bigint, b: bigint): number {
+  if (a === b) return 0;
+  return a > b ? -1 : 1;
 }
 
 /** Exact decimal string for APIs and files: 12345 CNY minor → "123.45"; -5 → "-0.05". */
@@ -132,10 +144,17 @@ function escapeForRegExp(text: string): string {
  * Parses a human-written decimal amount exactly into minor units, or says why it cannot.
  * "94" → 9400, "61.7" → 6170, "1,234.56" → 123456, "１２３.４５" → 12345 (CNY). Nothing becomes zero silently.
  */
-export function parseMoney(input: string, currency: CurrencyCode, format: DecimalFormat = {}): MoneyParseResult {
+export function parseMoney(
+  input: string,
+  currency: CurrencyCode,
+  format: DecimalFormat = {},
+): MoneyParseResult {
   if (!isSupportedCurrency(currency)) return { ok: false, reason: 'unsupported_currency' };
   const decimalSeparator = format.decimalSeparator ?? '.';
   const thousandsSeparator = format.thousandsSeparator ?? (decimalSeparator === ',' ? '.' : ',');
+  if (thousandsSeparator === decimalSeparator) {
+    throw new RangeError(`The decimal and thousands separators are both "${decimalSeparator}"`);
+  }
   const text = toHalfWidth(input).trim();
   if (text === '') return { ok: false, reason: 'empty' };
   const sign = text.startsWith('-') ? -1n : 1n;
@@ -157,12 +176,17 @@ export function parseMoney(input: string, currency: CurrencyCode, format: Decima
   return { ok: true, value: { amountMinor: sign * BigInt(minorDigits), currency } };
 }
 
-/** Removes thousands separators, or returns null when the groups are not of three digits. */
+/**
+ * Removes thousands separators, or returns null when the groups are not of three digits. A grouped number
+ * never starts with 0: "0,001" is someone's 0.001 written with a comma, not one thousand minor units' worth.
+ */
 function stripGrouping(whole: string, separator: string): string | null {
   if (separator === '' || !whole.includes(separator)) return whole;
   const groups = whole.split(separator);
   const [first, ...rest] = groups;
-  if (!first || first.length > 3 || rest.some((group) => group.length !== 3)) return null;
+  if (!first || first.length > 3 || first.startsWith('0') || rest.some((group) => group.length !== 3)) {
+    return null;
+  }
   return groups.join('');
 }
 
@@ -174,37 +198,52 @@ export function parseMoneyOrThrow(input: string, currency: CurrencyCode, format?
 
 const CAPITAL_DIGITS = ['零', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖'] as const;
 const SMALL_UNITS = ['', '拾', '佰', '仟'] as const;
-const GROUP_UNITS = ['', '万', '亿', '万亿'] as const;
+/** 亿 before 万: 1_2345_0000_0000 is 壹万贰仟叁佰肆拾伍亿, with 万 inside the 亿 section, never 万亿. */
+const SECTIONS = [
+  { size: 100_000_000n, unit: '亿' },
+  { size: 10_000n, unit: '万' },
+] as const;
+/** 9999万亿 is the largest amount written with 万 and 亿 alone. */
+const CAPITAL_LIMIT_YUAN = 10n ** 16n;
 
+/**
+ * A positive whole number in capitals. Zeros at the end of a section are not written (壹佰万肆仟); zeros at
+ * the start or inside a section, or whole zero sections, are written as one 零 (壹万零伍, 壹亿零肆仟).
+ */
 function integerToCapital(value: bigint): string {
-  if (value === 0n) return '';
-  const digits = value.toString();
-  if (digits.length > 16) throw new RangeError('Amount too large for 大写金额');
-  let result = '';
+  for (const { size, unit } of SECTIONS) {
+    if (value < size) continue;
+    const high = integerToCapital(value / size);
+    const low = value % size;
+    if (low === 0n) return `${high}${unit}`;
+    const zero = low < size / 10n ? '零' : '';
+    return `${high}${unit}${zero}${integerToCapital(low)}`;
+  }
+  return sectionToCapital(value.toString());
+}
+
+/** One section of up to four digits, without leading zeros: "1050" → 壹仟零伍拾. */
+function sectionToCapital(digits: string): string {
+  let text = '';
   let isZeroPending = false;
-  let groupHasDigit = false;
   for (let i = 0; i < digits.length; i += 1) {
-    const position = digits.length - 1 - i;
     const digit = Number(digits[i]);
     if (digit === 0) {
       isZeroPending = true;
-    } else {
-      if (isZeroPending && result !== '') result += '零';
-      isZeroPending = false;
-      groupHasDigit = true;
-      result += `${CAPITAL_DIGITS[digit]}${SMALL_UNITS[position % 4]}`;
+      continue;
     }
-    if (position % 4 === 0) {
-      if (groupHasDigit) result += GROUP_UNITS[position / 4];
-      groupHasDigit = false;
-    }
+    if (isZeroPending) text += '零';
+    isZeroPending = false;
+    text += `${CAPITAL_DIGITS[digit]}${SMALL_UNITS[digits.length - 1 - i]}`;
   }
-  return result;
+  return text;
 }
 
 /**
  * Amount in Chinese capital numerals as written on letters and receipts (大写金额), following the
  * People's Bank rules: 12345.67 → 壹万贰仟叁佰肆拾伍元陆角柒分; "整" after 元 or 角, never after 分.
+ * Where the rules allow either, the 零 is left out when 元 is zero but 角 is not (壹仟元壹角整), and written
+ * when 角 is zero but 分 is not (壹仟元零伍分).
  */
 export function toChineseCapitalAmount(value: Money): string {
   if (currencyExponent(value.currency) !== 2) {
@@ -215,6 +254,7 @@ export function toChineseCapitalAmount(value: Money): string {
   const yuan = absolute / 100n;
   const jiao = Number((absolute / 10n) % 10n);
   const fen = Number(absolute % 10n);
+  if (yuan >= CAPITAL_LIMIT_YUAN) throw new RangeError('Amount too large for 大写金额');
   if (absolute === 0n) return '零元整';
   let text = yuan > 0n ? `${integerToCapital(yuan)}元` : '';
   if (jiao > 0) text += `${CAPITAL_DIGITS[jiao]}角`;

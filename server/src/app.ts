@@ -39,6 +39,10 @@ export type ApiApp = FastifyInstance<
 >;
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route as registered (method and URL pattern), for tests that must cover all of them. */
+    routeTable: { method: string; url: string }[];
+  }
   interface FastifyContextConfig {
     /** Public writes (sign-up, sign-in, accepting an invitation) carry no CSRF token yet. */
     isCsrfExempt?: boolean;
@@ -53,6 +57,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestIdHeader: 'x-request-id',
     trustProxy: deps.config.isBehindTls,
     bodyLimit: 5 * 1024 * 1024,
+  });
+  const routeTable: { method: string; url: string }[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url });
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -81,7 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       request.actor = null;
       return;
     }
-    await resolveActor(deps.db, request, reply);
+    await resolveActor(deps, request, reply);
   });
 
   await app.register(
@@ -114,7 +123,11 @@ async function registerWebApp(app: FastifyInstance, webDistDir: string): Promise
     const file = (request.params as { '*': string })['*'];
     if (file === 'api' || file.startsWith('api/')) return reply.callNotFound();
     const candidate = path.join(webDistDir, file);
-    if (file && candidate.startsWith(webDistDir) && fs.statSync(candidate, { throwIfNoEntry: false })?.isFile()) {
+    if (
+      file &&
+      candidate.startsWith(webDistDir) &&
+      fs.statSync(candidate, { throwIfNoEntry: false })?.isFile()
+    ) {
       return reply.sendFile(file);
     }
     return reply.type('text/html').sendFile('index.html');

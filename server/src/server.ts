@@ -17,7 +17,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
     const app = await buildApp({ db, config, clock: systemClock, version: VERSION });
     if (result.applied.length > 0) app.log.info({ applied: result.applied }, 'migrations applied');
     const url = await app.listen({ port: config.port, host: config.host });
-    app.log.info({ url, database: db.kind, dataDir: db.kind === 'pglite' ? config.dataDir : undefined }, 'Huikuan is running');
+    app.log.info(
+      { url, database: db.kind, dataDir: db.kind === 'pglite' ? config.dataDir : undefined },
+      'Huikuan is running',
+    );
     let stopping: Promise<void> | null = null;
     const stop = () => {
       stopping ??= (async () => {

@@ -68,11 +68,19 @@ export const loginRequestSchema = z.object({
 });
 export type LoginRequest = z.input<typeof loginRequestSchema>;
 
+export const recordScopeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('all') }),
+  z.object({ kind: z.literal('team'), teamIds: z.array(uuidSchema).readonly() }),
+  z.object({ kind: z.literal('own'), userId: uuidSchema }),
+]);
+
 /** Who is asking: returned by sign-up, sign-in and GET /api/auth/session. */
 export const sessionResponseSchema = z.object({
   user: userSchema,
   organization: organizationSchema,
   permissions: z.array(permissionSchema),
+  /** Which customer records this user sees (all, their teams', or their own). */
+  recordScope: recordScopeSchema,
   /** Sent back in the X-CSRF-Token header on every state-changing request. */
   csrfToken: z.string(),
 });

@@ -12,28 +12,31 @@ export type Config = {
   /** Set when a TLS-terminating proxy sits in front: cookies become Secure and X-Forwarded-* is trusted. */
   isBehindTls: boolean;
   logLevel: string;
+  /** Sign-in, sign-up and invitation acceptance attempts allowed per client IP per minute. */
+  authAttemptsPerMinute: number;
 };
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 
-function parsePort(raw: string | undefined, fallback: number): number {
+function parseInteger(name: string, raw: string | undefined, fallback: number, max: number): number {
   if (raw === undefined || raw === '') return fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`PORT must be an integer from 0 to 65535, got "${raw}"`);
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > max) {
+    throw new Error(`${name} must be an integer from 0 to ${max}, got "${raw}"`);
   }
-  return port;
+  return value;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   return {
-    port: parsePort(env.PORT, 3000),
+    port: parseInteger('PORT', env.PORT, 3000, 65535),
     host: env.HOST ?? '0.0.0.0',
     databaseUrl: env.DATABASE_URL || null,
     dataDir: path.resolve(env.HUIKUAN_DATA_DIR || 'data'),
     webDistDir: path.resolve(env.HUIKUAN_WEB_DIST || path.join(repoRoot, 'web/dist')),
     isBehindTls: env.HUIKUAN_BEHIND_TLS === 'true',
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    authAttemptsPerMinute: parseInteger('HUIKUAN_AUTH_ATTEMPTS_PER_MINUTE', env.HUIKUAN_AUTH_ATTEMPTS_PER_MINUTE, 10, 1_000_000),
     ...overrides,
   };
 }

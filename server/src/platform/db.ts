@@ -52,7 +52,11 @@ async function runInTenant<T>(trx: Tx, tenantId: string, work: (tx: Tx) => Promi
   return work(trx);
 }
 
-function wrap(kysely: Kysely<DB>, kind: DatabaseKind, extras: Pick<Database, 'script' | 'close' | 'pglite'>): Database {
+function wrap(
+  kysely: Kysely<DB>,
+  kind: DatabaseKind,
+  extras: Pick<Database, 'script' | 'close' | 'pglite'>,
+): Database {
   return {
     kind,
     tenant: (tenantId, work) => kysely.transaction().execute((trx) => runInTenant(trx, tenantId, work)),
@@ -119,7 +123,10 @@ export async function createPglite(dataDir: string | undefined, loadDataDir?: Bl
 }
 
 /** Opens PostgreSQL when a connection string is given, else the embedded database under `dataDir` (locked). */
-export async function openDatabase(options: { databaseUrl: string | null; dataDir: string }): Promise<Database> {
+export async function openDatabase(options: {
+  databaseUrl: string | null;
+  dataDir: string;
+}): Promise<Database> {
   if (options.databaseUrl) return databaseFromPostgres(options.databaseUrl);
   const lock: DataDirLock = lockDataDir(options.dataDir);
   try {
@@ -139,16 +146,22 @@ export async function assertTenantIsolation(db: Database): Promise<void> {
   await db.system(async (trx) => {
     await sql`SET LOCAL ROLE huikuan_app`.execute(trx);
     const role = await sql<{ rolsuper: boolean; rolbypassrls: boolean; name: string }>`
-      SELECT rolsuper, rolbypassrls, current_user AS name FROM pg_roles WHERE rolname = current_user`.execute(trx);
+      SELECT rolsuper, rolbypassrls, current_user AS name FROM pg_roles WHERE rolname = current_user`.execute(
+      trx,
+    );
     const row = role.rows[0];
     if (!row || row.name !== APP_ROLE || row.rolsuper || row.rolbypassrls) {
-      throw new Error(`Refusing to start: tenant queries would run as a role that bypasses row-level security`);
+      throw new Error(
+        `Refusing to start: tenant queries would run as a role that bypasses row-level security`,
+      );
     }
     const unprotected = await sql<{ table_name: string }>`
       SELECT c.relname AS table_name FROM pg_class c
       JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = 'public' AND c.relkind = 'r' AND NOT c.relrowsecurity
-        AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id')`.execute(trx);
+        AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id')`.execute(
+      trx,
+    );
     if (unprotected.rows.length > 0) {
       const names = unprotected.rows.map((r) => r.table_name).join(', ');
       throw new Error(`Refusing to start: row-level security is off on tenant tables: ${names}`);

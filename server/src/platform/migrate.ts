@@ -22,11 +22,18 @@ export function readMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
     .sort()
     .map((file) => {
       const text = fs.readFileSync(path.join(dir, file), 'utf8');
-      return { id: file.replace(/\.sql$/, ''), checksum: createHash('sha256').update(text).digest('hex'), sql: text };
+      return {
+        id: file.replace(/\.sql$/, ''),
+        checksum: createHash('sha256').update(text).digest('hex'),
+        sql: text,
+      };
     });
 }
 
-export async function migrate(db: Database, migrations: Migration[] = readMigrations()): Promise<MigrationResult> {
+export async function migrate(
+  db: Database,
+  migrations: Migration[] = readMigrations(),
+): Promise<MigrationResult> {
   const applied: string[] = [];
   let alreadyApplied = 0;
   for (const migration of migrations) {
@@ -38,12 +45,17 @@ export async function migrate(db: Database, migrations: Migration[] = readMigrat
       const recorded = existing.rows[0]?.checksum;
       if (recorded !== undefined) {
         if (recorded !== migration.checksum) {
-          throw new Error(`Migration ${migration.id} was edited after it was applied; add a new migration instead`);
+          throw new Error(
+            `Migration ${migration.id} was edited after it was applied; add a new migration instead`,
+          );
         }
         return false;
       }
       await run(migration.sql);
-      await run('INSERT INTO huikuan_migrations (id, checksum) VALUES ($1, $2)', [migration.id, migration.checksum]);
+      await run('INSERT INTO huikuan_migrations (id, checksum) VALUES ($1, $2)', [
+        migration.id,
+        migration.checksum,
+      ]);
       return true;
     });
     if (didApply) applied.push(migration.id);

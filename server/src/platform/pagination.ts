@@ -9,7 +9,11 @@ export function decodeCursor(cursor: string | undefined, length: number): string
   if (cursor === undefined || cursor === '') return null;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === length && parsed.every((part) => typeof part === 'string')) {
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === length &&
+      parsed.every((part) => typeof part === 'string')
+    ) {
       return parsed as string[];
     }
   } catch {

@@ -1,7 +1,15 @@
-import { can, recordScopeOf, type Permission, type RecordScope, type Role, type TokenScope } from '@huikuan/core';
+import {
+  can,
+  recordScopeOf,
+  type Permission,
+  type RecordScope,
+  type Role,
+  type TokenScope,
+} from '@huikuan/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import { AppError } from './errors';
+import type { Clock } from './clock';
 import type { Database, Tx } from './db';
 import { safeEqual, sha256 } from './secrets';
 
@@ -52,7 +60,7 @@ export function recordScope(actor: Actor): RecordScope {
 }
 
 /** A sales manager's teams: the ones they belong to or manage, and all teams beneath those. */
-async function managedTeamIds(tx: Tx, tenantId: string, userId: string): Promise<string[]> {
+export async function managedTeamIds(tx: Tx, tenantId: string, userId: string): Promise<string[]> {
   const result = await sql<{ id: string }>`
     WITH RECURSIVE scope AS (
       SELECT t.id FROM teams t
@@ -69,15 +77,17 @@ async function managedTeamIds(tx: Tx, tenantId: string, userId: string): Promise
 
 type Principal = Omit<Actor, 'teamIds' | 'requestId' | 'ip'>;
 
-async function principalFromSession(db: Database, token: string): Promise<Principal | null> {
+async function principalFromSession(db: Database, token: string, now: Date): Promise<Principal | null> {
   return db.system(async (tx) => {
     const row = await tx
       .selectFrom('sessions as s')
-      .innerJoin('users as u', (join) => join.onRef('u.tenant_id', '=', 's.tenant_id').onRef('u.id', '=', 's.user_id'))
+      .innerJoin('users as u', (join) =>
+        join.onRef('u.tenant_id', '=', 's.tenant_id').onRef('u.id', '=', 's.user_id'),
+      )
       .select(['s.tenant_id', 's.id', 's.csrf_token', 'u.id as user_id', 'u.role'])
       .where('s.token_hash', '=', sha256(token))
       .where('s.revoked_at', 'is', null)
-      .where('s.expires_at', '>', new Date())
+      .where('s.expires_at', '>', now)
       .where('u.is_active', '=', true)
       .executeTakeFirst();
     if (!row) return null;
@@ -93,7 +103,7 @@ async function principalFromSession(db: Database, token: string): Promise<Princi
   });
 }
 
-async function principalFromApiToken(db: Database, secret: string): Promise<Principal | null> {
+async function principalFromApiToken(db: Database, secret: string, now: Date): Promise<Principal | null> {
   if (!secret.startsWith(TOKEN_PREFIX)) return null;
   return db.system(async (tx) => {
     const row = await tx
@@ -101,17 +111,25 @@ async function principalFromApiToken(db: Database, secret: string): Promise<Prin
       .innerJoin('users as u', (join) =>
         join.onRef('u.tenant_id', '=', 't.tenant_id').onRef('u.id', '=', 't.created_by_user_id'),
       )
-      .select(['t.tenant_id', 't.id', 't.scopes', 't.expires_at', 't.last_used_at', 'u.id as user_id', 'u.role'])
+      .select([
+        't.tenant_id',
+        't.id',
+        't.scopes',
+        't.expires_at',
+        't.last_used_at',
+        'u.id as user_id',
+        'u.role',
+      ])
       .where('t.secret_hash', '=', sha256(secret))
       .where('t.revoked_at', 'is', null)
       .where('u.is_active', '=', true)
       .executeTakeFirst();
-    if (!row || (row.expires_at && row.expires_at <= new Date())) return null;
+    if (!row || (row.expires_at && row.expires_at <= now)) return null;
     // last_used_at is informational; writing it at most once a minute keeps reads cheap.
-    if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
+    if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > 60_000) {
       await tx
         .updateTable('api_tokens')
-        .set({ last_used_at: new Date() })
+        .set({ last_used_at: now })
         .where('tenant_id', '=', row.tenant_id)
         .where('id', '=', row.id)
         .execute();
@@ -136,14 +154,20 @@ function bearerToken(request: FastifyRequest): string | null {
 }
 
 /** Resolves request.actor and enforces CSRF on cookie-authenticated writes. */
-export async function resolveActor(db: Database, request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+export async function resolveActor(
+  deps: { db: Database; clock: Clock },
+  request: FastifyRequest,
+  _reply: FastifyReply,
+): Promise<void> {
+  const { db } = deps;
+  const now = deps.clock.now();
   request.actor = null;
   const bearer = bearerToken(request);
   const cookie = request.cookies[SESSION_COOKIE];
   const principal = bearer
-    ? await principalFromApiToken(db, bearer)
+    ? await principalFromApiToken(db, bearer, now)
     : cookie
-      ? await principalFromSession(db, cookie)
+      ? await principalFromSession(db, cookie, now)
       : null;
   if (bearer && !principal) throw new AppError('unauthenticated');
   if (!principal) return;
@@ -155,7 +179,9 @@ export async function resolveActor(db: Database, request: FastifyRequest, _reply
   }
   const teamIds =
     principal.role === 'sales_manager' && principal.userId
-      ? await db.tenant(principal.tenantId, (tx) => managedTeamIds(tx, principal.tenantId, principal.userId ?? ''))
+      ? await db.tenant(principal.tenantId, (tx) =>
+          managedTeamIds(tx, principal.tenantId, principal.userId ?? ''),
+        )
       : [];
   request.actor = { ...principal, teamIds, requestId: request.id, ip: request.ip };
 }

@@ -3,5 +3,7 @@ import path from 'node:path';
 
 /** The release version, from the root package.json. */
 export const VERSION: string = (
-  JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../../package.json'), 'utf8')) as { version: string }
+  JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../../package.json'), 'utf8')) as {
+    version: string;
+  }
 ).version;

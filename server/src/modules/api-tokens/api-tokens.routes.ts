@@ -13,14 +13,18 @@ import { createApiToken, listApiTokens, revokeApiToken } from './api-tokens';
 
 export function registerApiTokenRoutes(app: ApiApp, deps: AppDeps): void {
   const tags = ['api-tokens'];
-  app.get('/api-tokens', { schema: { tags, response: { 200: z.object({ items: z.array(apiTokenSchema) }) } } }, (request) =>
-    listApiTokens(deps, requireActor(request, 'tokens.manage')),
+  app.get(
+    '/api-tokens',
+    { schema: { tags, response: { 200: z.object({ items: z.array(apiTokenSchema) }) } } },
+    (request) => listApiTokens(deps, requireActor(request, 'tokens.manage')),
   );
   app.post(
     '/api-tokens',
     { schema: { tags, body: createApiTokenRequestSchema, response: { 201: createApiTokenResponseSchema } } },
     async (request, reply) =>
-      reply.status(201).send(await createApiToken(deps, requireActor(request, 'tokens.manage'), request.body)),
+      reply
+        .status(201)
+        .send(await createApiToken(deps, requireActor(request, 'tokens.manage'), request.body)),
   );
   app.delete(
     '/api-tokens/:id',

@@ -24,7 +24,12 @@ function toView(row: Selectable<ApiTokensTable>): ApiToken {
 
 export async function listApiTokens(deps: AppDeps, actor: Actor): Promise<{ items: ApiToken[] }> {
   const rows = await deps.db.tenant(actor.tenantId, (tx) =>
-    tx.selectFrom('api_tokens').selectAll().where('tenant_id', '=', actor.tenantId).orderBy('created_at', 'desc').execute(),
+    tx
+      .selectFrom('api_tokens')
+      .selectAll()
+      .where('tenant_id', '=', actor.tenantId)
+      .orderBy('created_at', 'desc')
+      .execute(),
   );
   return { items: rows.map(toView) };
 }
@@ -59,7 +64,12 @@ export async function createApiToken(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordAudit(tx, actor, { action: 'api_token.created', entityType: 'api_token', entityId: row.id, after: row });
+    await recordAudit(tx, actor, {
+      action: 'api_token.created',
+      entityType: 'api_token',
+      entityId: row.id,
+      after: row,
+    });
     return { token: toView(row), secret };
   });
 }
@@ -82,6 +92,12 @@ export async function revokeApiToken(deps: AppDeps, actor: Actor, tokenId: strin
       .where('id', '=', tokenId)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordAudit(tx, actor, { action: 'api_token.revoked', entityType: 'api_token', entityId: tokenId, before, after });
+    await recordAudit(tx, actor, {
+      action: 'api_token.revoked',
+      entityType: 'api_token',
+      entityId: tokenId,
+      before,
+      after,
+    });
   });
 }

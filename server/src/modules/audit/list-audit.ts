@@ -11,7 +11,8 @@ export type AuditQuery = z.output<typeof auditQuerySchema>;
 function instantOrThrow(value: string | undefined, path: string): Date | null {
   if (value === undefined) return null;
   const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new AppError('validation_failed', {}, [{ path, message: 'Not an instant' }]);
+  if (Number.isNaN(date.getTime()))
+    throw new AppError('validation_failed', {}, [{ path, message: 'Not an instant' }]);
   return date;
 }
 
@@ -34,7 +35,9 @@ export async function listAudit(
   const rows = await deps.db.tenant(actor.tenantId, (tx) => {
     let select = tx
       .selectFrom('audit_log as a')
-      .leftJoin('users as u', (join) => join.onRef('u.tenant_id', '=', 'a.tenant_id').onRef('u.id', '=', 'a.actor_user_id'))
+      .leftJoin('users as u', (join) =>
+        join.onRef('u.tenant_id', '=', 'a.tenant_id').onRef('u.id', '=', 'a.actor_user_id'),
+      )
       .selectAll('a')
       .select('u.name as actor_name')
       .where('a.tenant_id', '=', actor.tenantId);
@@ -45,7 +48,10 @@ export async function listAudit(
     if (from) select = select.where('a.at', '>=', from);
     if (to) select = select.where('a.at', '<', to);
     if (before) select = select.where('a.id', '<', cursorId(before[0]));
-    return select.orderBy('a.id', 'desc').limit(query.limit + 1).execute();
+    return select
+      .orderBy('a.id', 'desc')
+      .limit(query.limit + 1)
+      .execute();
   });
   const page = pageFrom(rows, query.limit, (row) => [row.id.toString()]);
   return {

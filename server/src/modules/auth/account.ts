@@ -39,7 +39,9 @@ export async function changePassword(
   );
   if (!current) throw notFound('user');
   if (!(await verifyPassword(current.password_hash, input.currentPassword))) {
-    throw new AppError('validation_failed', {}, [{ path: 'currentPassword', message: 'Current password is wrong' }]);
+    throw new AppError('validation_failed', {}, [
+      { path: 'currentPassword', message: 'Current password is wrong' },
+    ]);
   }
   const passwordHash = await hashPassword(input.newPassword);
   const now = deps.clock.now();
@@ -86,6 +88,12 @@ export async function updateProfile(deps: AppDeps, actor: Actor, input: ProfileI
       .where('id', '=', userId)
       .returning(['name', 'locale'])
       .executeTakeFirstOrThrow();
-    await recordAudit(tx, actor, { action: 'user.profile_updated', entityType: 'user', entityId: userId, before, after });
+    await recordAudit(tx, actor, {
+      action: 'user.profile_updated',
+      entityType: 'user',
+      entityId: userId,
+      before,
+      after,
+    });
   });
 }

@@ -22,7 +22,12 @@ export function requestMeta(request: FastifyRequest): RequestMeta {
 }
 
 /** HttpOnly so scripts cannot read it, SameSite=Lax against cross-site posts, Secure whenever TLS is in front. */
-export function setSessionCookie(deps: AppDeps, request: FastifyRequest, reply: FastifyReply, session: NewSession) {
+export function setSessionCookie(
+  deps: AppDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  session: NewSession,
+) {
   void reply.setCookie(SESSION_COOKIE, session.token, {
     httpOnly: true,
     sameSite: 'lax',
@@ -33,7 +38,7 @@ export function setSessionCookie(deps: AppDeps, request: FastifyRequest, reply: 
 }
 
 export function registerAuthRoutes(app: ApiApp, deps: AppDeps): void {
-  const loginRateLimit = { max: 10, timeWindow: '1 minute' };
+  const loginRateLimit = { max: deps.config.authAttemptsPerMinute, timeWindow: '1 minute' };
 
   app.post(
     '/auth/signup',
@@ -68,11 +73,17 @@ export function registerAuthRoutes(app: ApiApp, deps: AppDeps): void {
     return { ok: true as const };
   });
 
-  app.get('/auth/session', { schema: { tags, response: { 200: sessionResponseSchema } } }, async (request) => {
-    const actor = requireActor(request);
-    const userId = actor.userId ?? '';
-    return deps.db.tenant(actor.tenantId, (tx) => sessionView(tx, actor.tenantId, userId, actor.csrfToken ?? ''));
-  });
+  app.get(
+    '/auth/session',
+    { schema: { tags, response: { 200: sessionResponseSchema } } },
+    async (request) => {
+      const actor = requireActor(request);
+      const userId = actor.userId ?? '';
+      return deps.db.tenant(actor.tenantId, (tx) =>
+        sessionView(tx, actor.tenantId, userId, actor.csrfToken ?? ''),
+      );
+    },
+  );
 
   app.post(
     '/auth/password',
@@ -90,7 +101,9 @@ export function registerAuthRoutes(app: ApiApp, deps: AppDeps): void {
       const actor = requireActor(request);
       await updateProfile(deps, actor, request.body);
       const userId = actor.userId ?? '';
-      return deps.db.tenant(actor.tenantId, (tx) => sessionView(tx, actor.tenantId, userId, actor.csrfToken ?? ''));
+      return deps.db.tenant(actor.tenantId, (tx) =>
+        sessionView(tx, actor.tenantId, userId, actor.csrfToken ?? ''),
+      );
     },
   );
 }

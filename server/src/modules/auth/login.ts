@@ -11,9 +11,18 @@ export const LOCKOUT_MINUTES = 15;
 
 export type LoginInput = { organizationSlug: string; email: string; password: string };
 
-type Candidate = { tenantId: string; userId: string; passwordHash: string; isActive: boolean; lockedUntil: Date | null };
+type Candidate = {
+  tenantId: string;
+  userId: string;
+  passwordHash: string;
+  isActive: boolean;
+  lockedUntil: Date | null;
+};
 
-async function findCandidate(deps: AppDeps, input: LoginInput): Promise<{ tenantId: string | null; user: Candidate | null }> {
+async function findCandidate(
+  deps: AppDeps,
+  input: LoginInput,
+): Promise<{ tenantId: string | null; user: Candidate | null }> {
   const tenantId = await deps.db.system(async (tx) => {
     const org = await tx
       .selectFrom('organizations')

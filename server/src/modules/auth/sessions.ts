@@ -1,9 +1,10 @@
-import { permissionsOf, type Locale, type Role } from '@huikuan/core';
+import { permissionsOf, recordScopeOf, type Locale, type Role } from '@huikuan/core';
 import type { Organization, SessionResponse, User } from '@huikuan/core/contracts';
 import type { Selectable } from 'kysely';
 import type { OrganizationsTable, UsersTable } from '../../db/schema';
 import type { Tx } from '../../platform/db';
 import { notFound } from '../../platform/errors';
+import { managedTeamIds } from '../../platform/request-context';
 import { newSecret, sha256 } from '../../platform/secrets';
 
 export const SESSION_LIFETIME_MS = 14 * 24 * 60 * 60 * 1000;
@@ -65,7 +66,12 @@ export function toOrganizationView(row: Selectable<OrganizationsTable>): Organiz
 }
 
 /** The signed-in view of who is asking, their organization and what they may do. */
-export async function sessionView(tx: Tx, tenantId: string, userId: string, csrfToken: string): Promise<SessionResponse> {
+export async function sessionView(
+  tx: Tx,
+  tenantId: string,
+  userId: string,
+  csrfToken: string,
+): Promise<SessionResponse> {
   const user = await tx
     .selectFrom('users')
     .selectAll()
@@ -79,10 +85,12 @@ export async function sessionView(tx: Tx, tenantId: string, userId: string, csrf
     .executeTakeFirst();
   if (!user || !organization) throw notFound('user');
   const view = toUserView(user);
+  const teamIds = view.role === 'sales_manager' ? await managedTeamIds(tx, tenantId, userId) : [];
   return {
     user: view,
     organization: toOrganizationView(organization),
     permissions: [...permissionsOf(view.role)],
+    recordScope: recordScopeOf({ userId, role: view.role, teamIds }),
     csrfToken,
   };
 }

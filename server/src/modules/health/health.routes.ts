@@ -4,8 +4,12 @@ import type { ApiApp } from '../../app';
 import type { AppDeps } from '../../platform/deps';
 
 export function registerHealthRoutes(app: ApiApp, deps: AppDeps): void {
-  app.get('/health', { schema: { tags: ['platform'], response: { 200: healthResponseSchema } } }, async () => {
-    await deps.db.system((tx) => sql`SELECT 1`.execute(tx));
-    return { status: 'ok' as const, database: deps.db.kind, version: deps.version };
-  });
+  app.get(
+    '/health',
+    { schema: { tags: ['platform'], response: { 200: healthResponseSchema } } },
+    async () => {
+      await deps.db.system((tx) => sql`SELECT 1`.execute(tx));
+      return { status: 'ok' as const, database: deps.db.kind, version: deps.version };
+    },
+  );
 }

@@ -18,7 +18,11 @@ export async function getOrganization(deps: AppDeps, actor: Actor): Promise<Orga
 export type OrganizationUpdate = z.output<typeof updateOrganizationRequestSchema>;
 
 /** Name, time zone, locale and base currency; the slug stays fixed because people sign in with it. */
-export async function updateOrganization(deps: AppDeps, actor: Actor, input: OrganizationUpdate): Promise<Organization> {
+export async function updateOrganization(
+  deps: AppDeps,
+  actor: Actor,
+  input: OrganizationUpdate,
+): Promise<Organization> {
   return deps.db.tenant(actor.tenantId, async (tx) => {
     const before = await tx
       .selectFrom('organizations')

@@ -13,13 +13,16 @@ import { createTeam, deleteTeam, listTeams, updateTeam } from './teams';
 
 export function registerTeamRoutes(app: ApiApp, deps: AppDeps): void {
   const tags = ['teams'];
-  app.get('/teams', { schema: { tags, response: { 200: z.object({ items: z.array(teamSchema) }) } } }, (request) =>
-    listTeams(deps, requireActor(request)),
+  app.get(
+    '/teams',
+    { schema: { tags, response: { 200: z.object({ items: z.array(teamSchema) }) } } },
+    (request) => listTeams(deps, requireActor(request)),
   );
   app.post(
     '/teams',
     { schema: { tags, body: createTeamRequestSchema, response: { 201: teamSchema } } },
-    async (request, reply) => reply.status(201).send(await createTeam(deps, requireActor(request, 'teams.manage'), request.body)),
+    async (request, reply) =>
+      reply.status(201).send(await createTeam(deps, requireActor(request, 'teams.manage'), request.body)),
   );
   app.patch(
     '/teams/:id',

@@ -7,7 +7,11 @@ import type { AppDeps } from '../../platform/deps';
 import { AppError, notFound } from '../../platform/errors';
 import type { Actor } from '../../platform/request-context';
 
-export type TeamInput = { name?: string | undefined; parentId?: string | null | undefined; managerUserId?: string | null | undefined };
+export type TeamInput = {
+  name?: string | undefined;
+  parentId?: string | null | undefined;
+  managerUserId?: string | null | undefined;
+};
 
 async function loadTeams(tx: Tx, tenantId: string, teamId?: string): Promise<Team[]> {
   let query = tx
@@ -18,7 +22,9 @@ async function loadTeams(tx: Tx, tenantId: string, teamId?: string): Promise<Tea
       't.parent_id',
       't.manager_user_id',
       't.created_at',
-      sql<string>`(SELECT count(*) FROM users u WHERE u.tenant_id = t.tenant_id AND u.team_id = t.id)`.as('member_count'),
+      sql<string>`(SELECT count(*) FROM users u WHERE u.tenant_id = t.tenant_id AND u.team_id = t.id)`.as(
+        'member_count',
+      ),
     ])
     .where('t.tenant_id', '=', tenantId);
   if (teamId) query = query.where('t.id', '=', teamId);
@@ -46,16 +52,22 @@ async function assertNoCycle(tx: Tx, tenantId: string, teamId: string, parentId:
       SELECT t.id, t.parent_id FROM teams t JOIN up ON t.id = up.parent_id WHERE t.tenant_id = ${tenantId}
     )
     SELECT id FROM up WHERE id = ${teamId}`.execute(tx);
-  if (result.rows.length > 0) throw new AppError('conflict', { detail: 'a team cannot be placed under itself' });
+  if (result.rows.length > 0)
+    throw new AppError('conflict', { detail: 'a team cannot be placed under itself' });
 }
 
 function translate(error: unknown, name: string | undefined): never {
-  if (isUniqueViolation(error)) throw new AppError('conflict', { detail: `team name "${name ?? ''}" is taken` });
+  if (isUniqueViolation(error))
+    throw new AppError('conflict', { detail: `team name "${name ?? ''}" is taken` });
   if (isForeignKeyViolation(error)) throw notFound('team or manager');
   throw error;
 }
 
-export async function createTeam(deps: AppDeps, actor: Actor, input: TeamInput & { name: string }): Promise<Team> {
+export async function createTeam(
+  deps: AppDeps,
+  actor: Actor,
+  input: TeamInput & { name: string },
+): Promise<Team> {
   try {
     return await deps.db.tenant(actor.tenantId, async (tx) => {
       const row = await tx
@@ -68,7 +80,12 @@ export async function createTeam(deps: AppDeps, actor: Actor, input: TeamInput &
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await recordAudit(tx, actor, { action: 'team.created', entityType: 'team', entityId: row.id, after: row });
+      await recordAudit(tx, actor, {
+        action: 'team.created',
+        entityType: 'team',
+        entityId: row.id,
+        after: row,
+      });
       const [team] = await loadTeams(tx, actor.tenantId, row.id);
       if (!team) throw notFound('team');
       return team;
@@ -78,7 +95,12 @@ export async function createTeam(deps: AppDeps, actor: Actor, input: TeamInput &
   }
 }
 
-export async function updateTeam(deps: AppDeps, actor: Actor, teamId: string, input: TeamInput): Promise<Team> {
+export async function updateTeam(
+  deps: AppDeps,
+  actor: Actor,
+  teamId: string,
+  input: TeamInput,
+): Promise<Team> {
   try {
     return await deps.db.tenant(actor.tenantId, async (tx) => {
       const before = await tx
@@ -102,7 +124,13 @@ export async function updateTeam(deps: AppDeps, actor: Actor, teamId: string, in
         .where('id', '=', teamId)
         .returningAll()
         .executeTakeFirstOrThrow();
-      await recordAudit(tx, actor, { action: 'team.updated', entityType: 'team', entityId: teamId, before, after });
+      await recordAudit(tx, actor, {
+        action: 'team.updated',
+        entityType: 'team',
+        entityId: teamId,
+        before,
+        after,
+      });
       const [team] = await loadTeams(tx, actor.tenantId, teamId);
       if (!team) throw notFound('team');
       return team;
@@ -133,6 +161,11 @@ export async function deleteTeam(deps: AppDeps, actor: Actor, teamId: string): P
       .where('team_id', '=', teamId)
       .execute();
     await tx.deleteFrom('teams').where('tenant_id', '=', actor.tenantId).where('id', '=', teamId).execute();
-    await recordAudit(tx, actor, { action: 'team.deleted', entityType: 'team', entityId: teamId, before: team });
+    await recordAudit(tx, actor, {
+      action: 'team.deleted',
+      entityType: 'team',
+      entityId: teamId,
+      before: team,
+    });
   });
 }

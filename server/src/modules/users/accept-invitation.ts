@@ -1,13 +1,20 @@
 import type { Role } from '@huikuan/core';
 import type { SessionResponse } from '@huikuan/core/contracts';
 import { recordAudit } from '../../platform/audit';
-import { isUniqueViolation } from '../../platform/db-errors';
 import type { AppDeps } from '../../platform/deps';
 import { AppError } from '../../platform/errors';
 import { hashPassword, sha256 } from '../../platform/secrets';
+import { createUserIn } from './create-user';
 import { createSession, sessionView, type NewSession, type RequestMeta } from '../auth/sessions';
 
-type PendingInvitation = { tenantId: string; id: string; email: string; role: Role; teamId: string | null; organizationName: string };
+type PendingInvitation = {
+  tenantId: string;
+  id: string;
+  email: string;
+  role: Role;
+  teamId: string | null;
+  organizationName: string;
+};
 
 /** Finds a pending invitation by the token in its link; anything else (used, revoked, expired) is the same 410. */
 async function findPendingInvitation(deps: AppDeps, token: string): Promise<PendingInvitation> {
@@ -48,44 +55,49 @@ export async function acceptInvitation(
   const invitation = await findPendingInvitation(deps, token);
   const passwordHash = await hashPassword(input.password);
   const now = deps.clock.now();
-  try {
-    return await deps.db.tenant(invitation.tenantId, async (tx) => {
-      const claimed = await tx
-        .updateTable('invitations')
-        .set({ accepted_at: now })
-        .where('tenant_id', '=', invitation.tenantId)
-        .where('id', '=', invitation.id)
-        .where('accepted_at', 'is', null)
-        .where('revoked_at', 'is', null)
-        .returning('id')
-        .executeTakeFirst();
-      if (!claimed) throw new AppError('invitation_invalid');
-      const user = await tx
-        .insertInto('users')
-        .values({
-          tenant_id: invitation.tenantId,
-          email: invitation.email,
-          name: input.name,
-          role: invitation.role,
-          team_id: invitation.teamId,
-          password_hash: passwordHash,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await tx
-        .updateTable('invitations')
-        .set({ accepted_user_id: user.id })
-        .where('tenant_id', '=', invitation.tenantId)
-        .where('id', '=', invitation.id)
-        .execute();
-      const actor = { tenantId: invitation.tenantId, userId: user.id, tokenId: null, requestId: meta.requestId, ip: meta.ip };
-      await recordAudit(tx, actor, { action: 'invitation.accepted', entityType: 'invitation', entityId: invitation.id });
-      await recordAudit(tx, actor, { action: 'user.created', entityType: 'user', entityId: user.id, after: user });
-      const session = await createSession(tx, invitation.tenantId, user.id, meta, now);
-      return { session, view: await sessionView(tx, invitation.tenantId, user.id, session.csrfToken) };
+  return deps.db.tenant(invitation.tenantId, async (tx) => {
+    const claimed = await tx
+      .updateTable('invitations')
+      .set({ accepted_at: now })
+      .where('tenant_id', '=', invitation.tenantId)
+      .where('id', '=', invitation.id)
+      .where('accepted_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .returning('id')
+      .executeTakeFirst();
+    if (!claimed) throw new AppError('invitation_invalid');
+    const actorOf = (userId: string) => ({
+      tenantId: invitation.tenantId,
+      userId,
+      tokenId: null,
+      requestId: meta.requestId,
+      ip: meta.ip,
     });
-  } catch (error) {
-    if (isUniqueViolation(error, 'email')) throw new AppError('email_taken', { email: invitation.email });
-    throw error;
-  }
+    const user = await createUserIn(
+      tx,
+      invitation.tenantId,
+      {
+        email: invitation.email,
+        name: input.name,
+        role: invitation.role,
+        teamId: invitation.teamId,
+        locale: null,
+        passwordHash,
+      },
+      actorOf,
+    );
+    await tx
+      .updateTable('invitations')
+      .set({ accepted_user_id: user.id })
+      .where('tenant_id', '=', invitation.tenantId)
+      .where('id', '=', invitation.id)
+      .execute();
+    await recordAudit(tx, actorOf(user.id), {
+      action: 'invitation.accepted',
+      entityType: 'invitation',
+      entityId: invitation.id,
+    });
+    const session = await createSession(tx, invitation.tenantId, user.id, meta, now);
+    return { session, view: await sessionView(tx, invitation.tenantId, user.id, session.csrfToken) };
+  });
 }

@@ -64,7 +64,12 @@ export async function createInvitation(
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await recordAudit(tx, actor, { action: 'invitation.created', entityType: 'invitation', entityId: row.id, after: row });
+      await recordAudit(tx, actor, {
+        action: 'invitation.created',
+        entityType: 'invitation',
+        entityId: row.id,
+        after: row,
+      });
       return { invitation: toInvitationView(row, now), token, acceptPath: `/invite/${token}` };
     });
   } catch (error) {
@@ -105,6 +110,12 @@ export async function revokeInvitation(deps: AppDeps, actor: Actor, invitationId
       .where('id', '=', invitationId)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordAudit(tx, actor, { action: 'invitation.revoked', entityType: 'invitation', entityId: invitationId, before, after });
+    await recordAudit(tx, actor, {
+      action: 'invitation.revoked',
+      entityType: 'invitation',
+      entityId: invitationId,
+      before,
+      after,
+    });
   });
 }

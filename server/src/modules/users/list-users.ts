@@ -25,9 +25,15 @@ export async function listUsers(
     if (query.teamId) select = select.where('team_id', '=', query.teamId);
     if (after) {
       const [name = '', id = ''] = after;
-      select = select.where((eb) => eb.or([eb('name', '>', name), eb.and([eb('name', '=', name), eb('id', '>', id)])]));
+      select = select.where((eb) =>
+        eb.or([eb('name', '>', name), eb.and([eb('name', '=', name), eb('id', '>', id)])]),
+      );
     }
-    return select.orderBy('name').orderBy('id').limit(query.limit + 1).execute();
+    return select
+      .orderBy('name')
+      .orderBy('id')
+      .limit(query.limit + 1)
+      .execute();
   });
   const page = pageFrom(rows, query.limit, (row) => [row.name, row.id]);
   return { items: page.items.map(toUserView), nextCursor: page.nextCursor };

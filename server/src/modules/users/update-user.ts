@@ -24,7 +24,12 @@ async function countOtherActiveAdmins(tx: Tx, tenantId: string, userId: string):
 }
 
 /** Role, team, name and activation. An organization never loses its last active admin. */
-export async function updateUser(deps: AppDeps, actor: Actor, userId: string, input: UserUpdate): Promise<User> {
+export async function updateUser(
+  deps: AppDeps,
+  actor: Actor,
+  userId: string,
+  input: UserUpdate,
+): Promise<User> {
   try {
     return await deps.db.tenant(actor.tenantId, async (tx) => {
       const before = await tx
@@ -35,7 +40,9 @@ export async function updateUser(deps: AppDeps, actor: Actor, userId: string, in
         .forUpdate()
         .executeTakeFirst();
       if (!before) throw notFound('user');
-      const losesAdmin = before.role === 'admin' && (input.role !== undefined && input.role !== 'admin' || input.isActive === false);
+      const losesAdmin =
+        before.role === 'admin' &&
+        ((input.role !== undefined && input.role !== 'admin') || input.isActive === false);
       if (losesAdmin && (await countOtherActiveAdmins(tx, actor.tenantId, userId)) === 0) {
         throw new AppError('last_admin');
       }
@@ -61,7 +68,13 @@ export async function updateUser(deps: AppDeps, actor: Actor, userId: string, in
           .where('revoked_at', 'is', null)
           .execute();
       }
-      await recordAudit(tx, actor, { action: 'user.updated', entityType: 'user', entityId: userId, before, after });
+      await recordAudit(tx, actor, {
+        action: 'user.updated',
+        entityType: 'user',
+        entityId: userId,
+        before,
+        after,
+      });
       return toUserView(after);
     });
   } catch (error) {

@@ -26,8 +26,10 @@ const tokenParamSchema = z.object({ token: z.string().min(10).max(200) });
 
 export function registerUserRoutes(app: ApiApp, deps: AppDeps): void {
   const tags = ['users'];
-  app.get('/users', { schema: { tags, querystring: userListQuerySchema, response: { 200: userPageSchema } } }, (request) =>
-    listUsers(deps, requireActor(request, 'users.read'), request.query),
+  app.get(
+    '/users',
+    { schema: { tags, querystring: userListQuerySchema, response: { 200: userPageSchema } } },
+    (request) => listUsers(deps, requireActor(request, 'users.read'), request.query),
   );
   app.patch(
     '/users/:id',
@@ -65,7 +67,9 @@ export function registerUserRoutes(app: ApiApp, deps: AppDeps): void {
   );
   app.get(
     '/invitations/by-token/:token',
-    { schema: { tags: invitationTags, params: tokenParamSchema, response: { 200: invitationPreviewSchema } } },
+    {
+      schema: { tags: invitationTags, params: tokenParamSchema, response: { 200: invitationPreviewSchema } },
+    },
     (request) => previewInvitation(deps, request.params.token),
   );
   app.post(
@@ -77,10 +81,15 @@ export function registerUserRoutes(app: ApiApp, deps: AppDeps): void {
         body: acceptInvitationRequestSchema,
         response: { 201: sessionResponseSchema },
       },
-      config: { isCsrfExempt: true, rateLimit: { max: 10, timeWindow: '1 minute' } },
+      config: { isCsrfExempt: true, rateLimit: { max: deps.config.authAttemptsPerMinute, timeWindow: '1 minute' } },
     },
     async (request, reply) => {
-      const { session, view } = await acceptInvitation(deps, request.params.token, request.body, requestMeta(request));
+      const { session, view } = await acceptInvitation(
+        deps,
+        request.params.token,
+        request.body,
+        requestMeta(request),
+      );
       setSessionCookie(deps, request, reply, session);
       return reply.status(201).send(view);
     },
