@@ -93,6 +93,9 @@ export function databaseFromPostgres(connectionString: string, poolSize = 10): D
     },
   } as pg.CustomTypesConfig;
   const pool = new pg.Pool({ connectionString, max: poolSize, types });
+  // An idle pooled connection can be cut by the server (restart, failover, admin). Without a listener that error
+  // would crash the process; the pool discards the dead client and the next query opens a fresh one.
+  pool.on('error', () => undefined);
   const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return wrap(kysely, 'postgres', {
     pglite: null,
