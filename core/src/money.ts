@@ -38,7 +38,8 @@ export function isSupportedCurrency(code: string): boolean {
 }
 
 export function currencyExponent(currency: CurrencyCode): number {
-  const exponent = CURRENCY_EXPONENTS[currency];
+  // Own keys only: a plain lookup would find 'constructor' or 'toString' on Object.prototype.
+  const exponent = isSupportedCurrency(currency) ? CURRENCY_EXPONENTS[currency] : undefined;
   if (exponent === undefined) throw new RangeError(`Unsupported currency: ${currency}`);
   return exponent;
 }
@@ -242,8 +243,8 @@ function sectionToCapital(digits: string): string {
 /**
  * Amount in Chinese capital numerals as written on letters and receipts (大写金额), following the
  * People's Bank rules: 12345.67 → 壹万贰仟叁佰肆拾伍元陆角柒分; "整" after 元 or 角, never after 分.
- * Where the rules allow either, the 零 is left out when 元 is zero but 角 is not (壹仟元壹角整), and written
- * when 角 is zero but 分 is not (壹仟元零伍分).
+ * The rules let a 零 be left out where 元 or 万 is zero but 角 or 仟 is not; it is left out here
+ * (壹仟元壹角整, 壹佰万肆仟元整). A zero 角 before a non-zero 分 always takes 零 (壹仟元零伍分).
  */
 export function toChineseCapitalAmount(value: Money): string {
   if (currencyExponent(value.currency) !== 2) {
