@@ -77,7 +77,11 @@ describe('recordScopeOf', () => {
   });
 
   it("limits a sales manager to their teams' records", () => {
-    expect(recordScopeOf(subject('sales_manager'))).toEqual({ kind: 'team', teamIds: ['team-a', 'team-b'] });
+    expect(recordScopeOf(subject('sales_manager'))).toEqual({
+      kind: 'team',
+      teamIds: ['team-a', 'team-b'],
+      userId: 'user-1',
+    });
   });
 
   it('limits a salesperson to their own records, whatever teams they are in', () => {
@@ -91,7 +95,7 @@ describe('recordScopeOf', () => {
 
 describe('isInScope', () => {
   const all: RecordScope = { kind: 'all' };
-  const team: RecordScope = { kind: 'team', teamIds: ['team-a', 'team-b'] };
+  const team: RecordScope = { kind: 'team', teamIds: ['team-a', 'team-b'], userId: 'manager-1' };
   const own: RecordScope = { kind: 'own', userId: 'user-1' };
 
   it('puts every record in the all scope, including unowned ones', () => {
@@ -104,7 +108,12 @@ describe('isInScope', () => {
     expect(isInScope(team, null, 'team-b')).toBe(true);
     expect(isInScope(team, 'user-9', 'team-c')).toBe(false);
     expect(isInScope(team, 'user-9', null)).toBe(false);
-    expect(isInScope({ kind: 'team', teamIds: [] }, 'user-9', 'team-a')).toBe(false);
+    expect(isInScope({ kind: 'team', teamIds: [], userId: 'manager-1' }, 'user-9', 'team-a')).toBe(false);
+  });
+
+  it("also puts the manager's own records in a team scope, even outside every team", () => {
+    expect(isInScope(team, 'manager-1', null)).toBe(true);
+    expect(isInScope(team, 'manager-1', 'team-c')).toBe(true);
   });
 
   it("puts only the user's own records in an own scope", () => {

@@ -40,7 +40,9 @@ export function can(role: Role, permission: Permission): boolean {
  * finance, legal, executives and admins all of them.
  */
 export type RecordScope =
-  { kind: 'all' } | { kind: 'team'; teamIds: readonly string[] } | { kind: 'own'; userId: string };
+  | { kind: 'all' }
+  | { kind: 'team'; teamIds: readonly string[]; userId: string }
+  | { kind: 'own'; userId: string };
 
 export type ScopeSubject = { userId: string; role: Role; teamIds: readonly string[] };
 
@@ -52,7 +54,7 @@ export function recordScopeOf(subject: ScopeSubject): RecordScope {
     case 'executive':
       return { kind: 'all' };
     case 'sales_manager':
-      return { kind: 'team', teamIds: subject.teamIds };
+      return { kind: 'team', teamIds: subject.teamIds, userId: subject.userId };
     case 'salesperson':
       return { kind: 'own', userId: subject.userId };
   }
@@ -68,7 +70,11 @@ export function isInScope(
     case 'all':
       return true;
     case 'team':
-      return ownerTeamId !== null && scope.teamIds.includes(ownerTeamId);
+      // A manager also sees what they own themselves, even when it sits in no team.
+      return (
+        (ownerUserId !== null && ownerUserId === scope.userId) ||
+        (ownerTeamId !== null && scope.teamIds.includes(ownerTeamId))
+      );
     case 'own':
       // The server builds an 'own' scope with userId '' for an actor without a user; it must match nothing.
       return scope.userId !== '' && ownerUserId === scope.userId;

@@ -70,7 +70,7 @@ export type LoginRequest = z.input<typeof loginRequestSchema>;
 
 export const recordScopeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('all') }),
-  z.object({ kind: z.literal('team'), teamIds: z.array(uuidSchema).readonly() }),
+  z.object({ kind: z.literal('team'), teamIds: z.array(uuidSchema).readonly(), userId: uuidSchema }),
   z.object({ kind: z.literal('own'), userId: uuidSchema }),
 ]);
 

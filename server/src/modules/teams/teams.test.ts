@@ -11,8 +11,12 @@ describe('teams and record scopes', () => {
   it('gives a sales manager the scope of their team and every team below it, and nothing beside it', async () => {
     const admin = await signUp(t.app);
     const east = (await admin.request('POST', '/api/teams', { name: '华东区' })).json();
-    const shanghai = (await admin.request('POST', '/api/teams', { name: '上海组', parentId: east.id })).json();
-    const pudong = (await admin.request('POST', '/api/teams', { name: '浦东小组', parentId: shanghai.id })).json();
+    const shanghai = (
+      await admin.request('POST', '/api/teams', { name: '上海组', parentId: east.id })
+    ).json();
+    const pudong = (
+      await admin.request('POST', '/api/teams', { name: '浦东小组', parentId: shanghai.id })
+    ).json();
     const north = (await admin.request('POST', '/api/teams', { name: '华北区' })).json();
     const manager = await addUser(admin, 'sales_manager', { teamId: east.id });
     expect(manager.session?.recordScope.kind).toBe('team');
@@ -23,7 +27,11 @@ describe('teams and record scopes', () => {
     const northManager = await addUser(admin, 'sales_manager');
     await admin.request('PATCH', `/api/teams/${north.id}`, { managerUserId: northManager.userId });
     const refreshed = await northManager.request('GET', '/api/auth/session');
-    expect(refreshed.json().recordScope).toEqual({ kind: 'team', teamIds: [north.id] });
+    expect(refreshed.json().recordScope).toEqual({
+      kind: 'team',
+      teamIds: [north.id],
+      userId: northManager.userId,
+    });
   });
 
   it('refuses to put a team under itself or its own sub-team', async () => {
