@@ -25,7 +25,11 @@ describe('HTTP surface', () => {
   });
 
   it('answers unknown API routes with a 404 error body', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/api/no/such/thing', headers: { 'accept-language': 'en' } });
+    const response = await t.app.inject({
+      method: 'GET',
+      url: '/api/no/such/thing',
+      headers: { 'accept-language': 'en' },
+    });
     expect(response.statusCode).toBe(404);
     expect(response.json().error).toMatchObject({ code: 'route_not_found', message: 'No such endpoint' });
   });
@@ -65,7 +69,9 @@ describe('HTTP surface', () => {
     const spec = await t.app.inject({ method: 'GET', url: '/api/openapi.json' });
     expect(spec.statusCode).toBe(200);
     const paths = Object.keys(spec.json().paths);
-    expect(paths).toEqual(expect.arrayContaining(['/api/auth/login', '/api/users/{id}', '/api/audit', '/api/health']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['/api/auth/login', '/api/users/{id}', '/api/audit', '/api/health']),
+    );
     const login = spec.json().paths['/api/auth/login'].post;
     expect(login.requestBody.content['application/json'].schema.required).toEqual(
       expect.arrayContaining(['organizationSlug', 'email', 'password']),
@@ -90,7 +96,10 @@ describe('migrations', () => {
     const db = await createTestDatabase();
     try {
       const extra = { id: '9999_test_extra', checksum: 'x', sql: 'CREATE TABLE race_probe (id int);' };
-      const results = await Promise.all([migrate(db, [...readMigrations(), extra]), migrate(db, [...readMigrations(), extra])]);
+      const results = await Promise.all([
+        migrate(db, [...readMigrations(), extra]),
+        migrate(db, [...readMigrations(), extra]),
+      ]);
       expect(results.flatMap((r) => r.applied)).toEqual(['9999_test_extra']);
     } finally {
       await db.close();
@@ -104,22 +113,27 @@ describe('start-up guard', () => {
     try {
       await assertTenantIsolation(db);
       await db.system((tx) => sql`ALTER TABLE teams DISABLE ROW LEVEL SECURITY`.execute(tx));
-      await expect(assertTenantIsolation(db)).rejects.toThrow(/row-level security is off on tenant tables: teams/);
+      await expect(assertTenantIsolation(db)).rejects.toThrow(
+        /row-level security is off on tenant tables: teams/,
+      );
     } finally {
       await db.close();
     }
   });
 
-  it.runIf(testEngine === 'pglite')('refuses to run when the application role can bypass row-level security', async () => {
-    // Roles are cluster-wide; only the embedded engine's private cluster may be altered in a test.
-    const db = await createTestDatabase();
-    try {
-      await db.system((tx) => sql`ALTER ROLE huikuan_app BYPASSRLS`.execute(tx));
-      await expect(assertTenantIsolation(db)).rejects.toThrow(/bypasses row-level security/);
-    } finally {
-      await db.close();
-    }
-  });
+  it.runIf(testEngine === 'pglite')(
+    'refuses to run when the application role can bypass row-level security',
+    async () => {
+      // Roles are cluster-wide; only the embedded engine's private cluster may be altered in a test.
+      const db = await createTestDatabase();
+      try {
+        await db.system((tx) => sql`ALTER ROLE huikuan_app BYPASSRLS`.execute(tx));
+        await expect(assertTenantIsolation(db)).rejects.toThrow(/bypasses row-level security/);
+      } finally {
+        await db.close();
+      }
+    },
+  );
 });
 
 describe('data directory lock', () => {
@@ -128,7 +142,9 @@ describe('data directory lock', () => {
     const lock = lockDataDir(dir);
     fs.writeFileSync(path.join(dir, 'huikuan.lock'), String(process.ppid));
     expect(() => lockDataDir(dir)).toThrow(DataDirLockedError);
-    expect(() => lockDataDir(dir)).toThrow(new RegExp(`in use by another Huikuan process \\(PID ${process.ppid}\\)`));
+    expect(() => lockDataDir(dir)).toThrow(
+      new RegExp(`in use by another Huikuan process \\(PID ${process.ppid}\\)`),
+    );
     fs.writeFileSync(path.join(dir, 'huikuan.lock'), String(process.pid));
     lock.release();
     expect(fs.existsSync(path.join(dir, 'huikuan.lock'))).toBe(false);

@@ -20,7 +20,10 @@ beforeAll(async () => {
   bIds.team = team.json().id;
   const bUser = await addUser(b, 'salesperson', { teamId: bIds.team });
   bIds.user = bUser.userId;
-  const invitation = await b.request('POST', '/api/invitations', { email: 'pending@b.test', role: 'finance' });
+  const invitation = await b.request('POST', '/api/invitations', {
+    email: 'pending@b.test',
+    role: 'finance',
+  });
   bIds.invitation = invitation.json().invitation.id;
   const token = await b.request('POST', '/api/api-tokens', { name: 'B token', scopes: ['read'] });
   bIds.apiToken = token.json().token.id;
@@ -88,12 +91,22 @@ describe('application scoping', () => {
     const tokens = await b.request('GET', '/api/api-tokens');
     expect(tokens.json().items[0].revokedAt).toBeNull();
     const invitations = await b.request('GET', '/api/invitations');
-    expect(invitations.json().items.find((i: { id: string }) => i.id === bIds.invitation).status).toBe('pending');
+    expect(invitations.json().items.find((i: { id: string }) => i.id === bIds.invitation).status).toBe(
+      'pending',
+    );
   });
 });
 
 describe('row-level security alone', () => {
-  const tables = ['organizations', 'teams', 'users', 'sessions', 'invitations', 'api_tokens', 'audit_log'] as const;
+  const tables = [
+    'organizations',
+    'teams',
+    'users',
+    'sessions',
+    'invitations',
+    'api_tokens',
+    'audit_log',
+  ] as const;
 
   it('shows a tenant only its own rows even when a query has no tenant filter', async () => {
     for (const table of tables) {
@@ -107,15 +120,24 @@ describe('row-level security alone', () => {
 
   it('cannot update, delete or insert another tenant’s rows', async () => {
     const updated = await t.db.tenant(a.tenantId, (tx) =>
-      tx.updateTable('teams').set({ name: 'hijacked' }).where('id', '=', bIds.team ?? '').executeTakeFirst(),
+      tx
+        .updateTable('teams')
+        .set({ name: 'hijacked' })
+        .where('id', '=', bIds.team ?? '')
+        .executeTakeFirst(),
     );
     expect(updated.numUpdatedRows).toBe(0n);
     const deleted = await t.db.tenant(a.tenantId, (tx) =>
-      tx.deleteFrom('invitations').where('id', '=', bIds.invitation ?? '').executeTakeFirst(),
+      tx
+        .deleteFrom('invitations')
+        .where('id', '=', bIds.invitation ?? '')
+        .executeTakeFirst(),
     );
     expect(deleted.numDeletedRows).toBe(0n);
     await expect(
-      t.db.tenant(a.tenantId, (tx) => tx.insertInto('teams').values({ tenant_id: b.tenantId, name: 'planted' }).execute()),
+      t.db.tenant(a.tenantId, (tx) =>
+        tx.insertInto('teams').values({ tenant_id: b.tenantId, name: 'planted' }).execute(),
+      ),
     ).rejects.toThrow(/row-level security/);
     const bTeams = await t.db.tenant(b.tenantId, (tx) => tx.selectFrom('teams').select('name').execute());
     expect(bTeams.map((row) => row.name)).toEqual(['B team']);

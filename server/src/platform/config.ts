@@ -36,7 +36,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     webDistDir: path.resolve(env.HUIKUAN_WEB_DIST || path.join(repoRoot, 'web/dist')),
     isBehindTls: env.HUIKUAN_BEHIND_TLS === 'true',
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
-    authAttemptsPerMinute: parseInteger('HUIKUAN_AUTH_ATTEMPTS_PER_MINUTE', env.HUIKUAN_AUTH_ATTEMPTS_PER_MINUTE, 10, 1_000_000),
+    authAttemptsPerMinute: parseInteger(
+      'HUIKUAN_AUTH_ATTEMPTS_PER_MINUTE',
+      env.HUIKUAN_AUTH_ATTEMPTS_PER_MINUTE,
+      10,
+      1_000_000,
+    ),
     ...overrides,
   };
 }

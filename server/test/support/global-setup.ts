@@ -68,9 +68,10 @@ async function setupPostgres(project: TestProject): Promise<() => Promise<void>>
  */
 async function waitUntilNoConnections(admin: pg.Client, database: string): Promise<void> {
   for (let waitedMs = 0; waitedMs < 10_000; waitedMs += 50) {
-    const result = await admin.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1', [
-      database,
-    ]);
+    const result = await admin.query<{ n: string }>(
+      'SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1',
+      [database],
+    );
     if (result.rows[0]?.n === '0') return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

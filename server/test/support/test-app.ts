@@ -57,7 +57,12 @@ export class Client {
     if (this.sessionCookie) headers.cookie = `hk_session=${this.sessionCookie}`;
     if (this.session && method !== 'GET') headers['x-csrf-token'] = this.session.csrfToken;
     if (this.bearer) headers.authorization = `Bearer ${this.bearer}`;
-    return this.app.inject({ method, url, headers, ...(body === undefined ? {} : { payload: body as object }) });
+    return this.app.inject({
+      method,
+      url,
+      headers,
+      ...(body === undefined ? {} : { payload: body as object }),
+    });
   }
 
   get tenantId(): string {
@@ -121,7 +126,11 @@ export async function addUser(
   options: { email?: string; teamId?: string | null; name?: string } = {},
 ): Promise<Client> {
   const email = options.email ?? `${role}-${Math.random().toString(36).slice(2, 8)}@example.test`;
-  const invite = await admin.request('POST', '/api/invitations', { email, role, teamId: options.teamId ?? null });
+  const invite = await admin.request('POST', '/api/invitations', {
+    email,
+    role,
+    teamId: options.teamId ?? null,
+  });
   if (invite.statusCode !== 201) throw new Error(`invite failed: ${invite.statusCode} ${invite.body}`);
   const { token } = invite.json<{ token: string }>();
   const accepted = await admin.app.inject({
@@ -130,5 +139,9 @@ export async function addUser(
     payload: { name: options.name ?? role, password: TEST_PASSWORD },
   });
   if (accepted.statusCode !== 201) throw new Error(`accept failed: ${accepted.statusCode} ${accepted.body}`);
-  return new Client(admin.app, sessionCookieOf(accepted.headers['set-cookie']), accepted.json<SessionResponse>());
+  return new Client(
+    admin.app,
+    sessionCookieOf(accepted.headers['set-cookie']),
+    accepted.json<SessionResponse>(),
+  );
 }

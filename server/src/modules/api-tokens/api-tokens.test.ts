@@ -10,8 +10,12 @@ afterAll(() => t.close());
 describe('API tokens', () => {
   it('authenticates integrations by bearer token within their scopes, until revoked', async () => {
     const admin = await signUp(t.app);
-    const readOnly = (await admin.request('POST', '/api/api-tokens', { name: 'BI export', scopes: ['read'] })).json();
-    const readWrite = (await admin.request('POST', '/api/api-tokens', { name: 'ERP sync', scopes: ['read', 'write'] })).json();
+    const readOnly = (
+      await admin.request('POST', '/api/api-tokens', { name: 'BI export', scopes: ['read'] })
+    ).json();
+    const readWrite = (
+      await admin.request('POST', '/api/api-tokens', { name: 'ERP sync', scopes: ['read', 'write'] })
+    ).json();
     expect(readOnly.secret).toMatch(/^hk_/);
     expect(readOnly.token.prefix).toBe(readOnly.secret.split('_').slice(0, 2).join('_'));
 
@@ -36,7 +40,9 @@ describe('API tokens', () => {
   it('rejects unknown and expired tokens', async () => {
     const admin = await signUp(t.app);
     const expiresAt = new Date(t.clock.now().getTime() + 60_000).toISOString();
-    const shortLived = (await admin.request('POST', '/api/api-tokens', { name: 'temp', scopes: ['read'], expiresAt })).json();
+    const shortLived = (
+      await admin.request('POST', '/api/api-tokens', { name: 'temp', scopes: ['read'], expiresAt })
+    ).json();
     const unknown = new Client(t.app, null, null, 'hk_nothing_here');
     expect((await unknown.request('GET', '/api/users')).statusCode).toBe(401);
     const client = new Client(t.app, null, null, shortLived.secret);

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, signIn, signUp, TEST_PASSWORD, uniqueSlug, type TestApp } from '../../../test/support/test-app';
+import {
+  createTestApp,
+  signIn,
+  signUp,
+  TEST_PASSWORD,
+  uniqueSlug,
+  type TestApp,
+} from '../../../test/support/test-app';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -23,7 +30,12 @@ describe('sign-up', () => {
     });
     expect(response.statusCode).toBe(201);
     const body = response.json();
-    expect(body.organization).toMatchObject({ slug, baseCurrency: 'CNY', timezone: 'Asia/Shanghai', locale: 'zh-CN' });
+    expect(body.organization).toMatchObject({
+      slug,
+      baseCurrency: 'CNY',
+      timezone: 'Asia/Shanghai',
+      locale: 'zh-CN',
+    });
     expect(body.user).toMatchObject({ email: 'ann@acme.test', role: 'admin', isActive: true });
     expect(body.permissions).toContain('users.manage');
     expect(body.recordScope).toEqual({ kind: 'all' });
@@ -45,7 +57,10 @@ describe('sign-up', () => {
       });
     const en = await again('en-US,en;q=0.9');
     expect(en.statusCode).toBe(409);
-    expect(en.json().error).toMatchObject({ code: 'slug_taken', message: `The organization slug ${slug} is taken` });
+    expect(en.json().error).toMatchObject({
+      code: 'slug_taken',
+      message: `The organization slug ${slug} is taken`,
+    });
     const zh = await again('zh-CN');
     expect(zh.json().error.message).toBe(`组织标识 ${slug} 已被使用`);
   });
@@ -54,7 +69,14 @@ describe('sign-up', () => {
     const response = await t.app.inject({
       method: 'POST',
       url: '/api/auth/signup',
-      payload: { organizationName: 'X', slug: 'Bad Slug', adminName: 'B', email: 'nope', password: 'short', baseCurrency: 'XXX' },
+      payload: {
+        organizationName: 'X',
+        slug: 'Bad Slug',
+        adminName: 'B',
+        email: 'nope',
+        password: 'short',
+        baseCurrency: 'XXX',
+      },
     });
     expect(response.statusCode).toBe(400);
     const paths = response.json().error.issues.map((issue: { path: string }) => issue.path);
@@ -97,7 +119,11 @@ describe('sign-in, lockout, logout', () => {
     const slug = admin.session?.organization.slug ?? '';
     const email = admin.session?.user.email ?? '';
     const login = (password: string) =>
-      t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { organizationSlug: slug, email, password } });
+      t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { organizationSlug: slug, email, password },
+      });
     for (let i = 0; i < 4; i += 1) expect((await login('wrong password!')).statusCode).toBe(401);
     const fifth = await login('wrong password!');
     expect(fifth.statusCode).toBe(423);
@@ -116,7 +142,12 @@ describe('CSRF', () => {
   it('refuses a cookie-authenticated write without the session CSRF token', async () => {
     const admin = await signUp(t.app);
     const cookie = `hk_session=${admin.sessionCookie}`;
-    const missing = await t.app.inject({ method: 'POST', url: '/api/teams', headers: { cookie }, payload: { name: 'A' } });
+    const missing = await t.app.inject({
+      method: 'POST',
+      url: '/api/teams',
+      headers: { cookie },
+      payload: { name: 'A' },
+    });
     expect(missing.statusCode).toBe(403);
     expect(missing.json().error.code).toBe('csrf_failed');
     const wrong = await t.app.inject({
@@ -136,7 +167,10 @@ describe('password change', () => {
     const slug = admin.session?.organization.slug ?? '';
     const email = admin.session?.user.email ?? '';
     const other = await signIn(t.app, slug, email);
-    const wrong = await admin.request('POST', '/api/auth/password', { currentPassword: 'nope', newPassword: 'a new long password' });
+    const wrong = await admin.request('POST', '/api/auth/password', {
+      currentPassword: 'nope',
+      newPassword: 'a new long password',
+    });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().error.issues[0].path).toBe('currentPassword');
     const ok = await admin.request('POST', '/api/auth/password', {
@@ -159,7 +193,13 @@ describe('secure cookies behind TLS', () => {
         method: 'POST',
         url: '/api/auth/signup',
         headers: { 'x-forwarded-proto': 'https' },
-        payload: { organizationName: 'T', slug: uniqueSlug('tls'), adminName: 'A', email: 'a@t.test', password: TEST_PASSWORD },
+        payload: {
+          organizationName: 'T',
+          slug: uniqueSlug('tls'),
+          adminName: 'A',
+          email: 'a@t.test',
+          password: TEST_PASSWORD,
+        },
       });
       expect(response.statusCode).toBe(201);
       expect(String(response.headers['set-cookie'])).toMatch(/Secure/);

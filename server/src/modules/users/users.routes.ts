@@ -81,7 +81,10 @@ export function registerUserRoutes(app: ApiApp, deps: AppDeps): void {
         body: acceptInvitationRequestSchema,
         response: { 201: sessionResponseSchema },
       },
-      config: { isCsrfExempt: true, rateLimit: { max: deps.config.authAttemptsPerMinute, timeWindow: '1 minute' } },
+      config: {
+        isCsrfExempt: true,
+        rateLimit: { max: deps.config.authAttemptsPerMinute, timeWindow: '1 minute' },
+      },
     },
     async (request, reply) => {
       const { session, view } = await acceptInvitation(

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addUser, createTestApp, signIn, signUp, TEST_PASSWORD, type TestApp } from '../../../test/support/test-app';
+import {
+  addUser,
+  createTestApp,
+  signIn,
+  signUp,
+  TEST_PASSWORD,
+  type TestApp,
+} from '../../../test/support/test-app';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -10,7 +17,10 @@ afterAll(() => t.close());
 describe('invitations', () => {
   it('lets an admin invite a colleague who accepts, is signed in with the invited role, and can sign in later', async () => {
     const admin = await signUp(t.app);
-    const invite = await admin.request('POST', '/api/invitations', { email: 'Finance@Example.test', role: 'finance' });
+    const invite = await admin.request('POST', '/api/invitations', {
+      email: 'Finance@Example.test',
+      role: 'finance',
+    });
     expect(invite.statusCode).toBe(201);
     const { token, acceptPath, invitation } = invite.json();
     expect(acceptPath).toBe(`/invite/${token}`);
@@ -44,8 +54,12 @@ describe('invitations', () => {
 
   it('refuses expired and revoked invitations and emails already in the organization', async () => {
     const admin = await signUp(t.app);
-    const first = (await admin.request('POST', '/api/invitations', { email: 'late@x.test', role: 'legal' })).json();
-    const second = (await admin.request('POST', '/api/invitations', { email: 'gone@x.test', role: 'legal' })).json();
+    const first = (
+      await admin.request('POST', '/api/invitations', { email: 'late@x.test', role: 'legal' })
+    ).json();
+    const second = (
+      await admin.request('POST', '/api/invitations', { email: 'gone@x.test', role: 'legal' })
+    ).json();
     expect((await admin.request('DELETE', `/api/invitations/${second.invitation.id}`)).statusCode).toBe(200);
     const revoked = await t.app.inject({ method: 'GET', url: `/api/invitations/by-token/${second.token}` });
     expect(revoked.statusCode).toBe(410);
@@ -69,14 +83,22 @@ describe('roles and permissions', () => {
     const executive = await addUser(admin, 'executive');
     const finance = await addUser(admin, 'finance');
 
-    expect((await sales.request('POST', '/api/invitations', { email: 'x@y.test', role: 'admin' })).statusCode).toBe(403);
-    expect((await sales.request('PATCH', `/api/users/${sales.userId}`, { role: 'admin' })).statusCode).toBe(403);
+    expect(
+      (await sales.request('POST', '/api/invitations', { email: 'x@y.test', role: 'admin' })).statusCode,
+    ).toBe(403);
+    expect((await sales.request('PATCH', `/api/users/${sales.userId}`, { role: 'admin' })).statusCode).toBe(
+      403,
+    );
     expect((await sales.request('GET', '/api/audit')).statusCode).toBe(403);
     expect((await executive.request('GET', '/api/audit')).statusCode).toBe(200);
     expect((await executive.request('GET', '/api/users')).statusCode).toBe(200);
-    expect((await executive.request('PATCH', '/api/organization', { name: 'Mine now' })).statusCode).toBe(403);
+    expect((await executive.request('PATCH', '/api/organization', { name: 'Mine now' })).statusCode).toBe(
+      403,
+    );
     expect((await executive.request('POST', '/api/teams', { name: 'Exec team' })).statusCode).toBe(403);
-    expect((await finance.request('POST', '/api/api-tokens', { name: 't', scopes: ['read'] })).statusCode).toBe(403);
+    expect(
+      (await finance.request('POST', '/api/api-tokens', { name: 't', scopes: ['read'] })).statusCode,
+    ).toBe(403);
     expect(executive.session?.permissions).not.toContain('records.write');
     expect(sales.session?.recordScope).toEqual({ kind: 'own', userId: sales.userId });
     expect(finance.session?.recordScope).toEqual({ kind: 'all' });
@@ -87,18 +109,24 @@ describe('roles and permissions', () => {
     const demote = await admin.request('PATCH', `/api/users/${admin.userId}`, { role: 'finance' });
     expect(demote.statusCode).toBe(409);
     expect(demote.json().error.code).toBe('last_admin');
-    expect((await admin.request('PATCH', `/api/users/${admin.userId}`, { isActive: false })).statusCode).toBe(409);
+    expect((await admin.request('PATCH', `/api/users/${admin.userId}`, { isActive: false })).statusCode).toBe(
+      409,
+    );
     const other = await addUser(admin, 'salesperson');
     const promoted = await admin.request('PATCH', `/api/users/${other.userId}`, { role: 'admin' });
     expect(promoted.json().role).toBe('admin');
-    expect((await admin.request('PATCH', `/api/users/${admin.userId}`, { role: 'finance' })).statusCode).toBe(200);
+    expect((await admin.request('PATCH', `/api/users/${admin.userId}`, { role: 'finance' })).statusCode).toBe(
+      200,
+    );
   });
 
   it('ends a deactivated user’s sessions at once', async () => {
     const admin = await signUp(t.app);
     const sales = await addUser(admin, 'salesperson');
     expect((await sales.request('GET', '/api/auth/session')).statusCode).toBe(200);
-    expect((await admin.request('PATCH', `/api/users/${sales.userId}`, { isActive: false })).statusCode).toBe(200);
+    expect((await admin.request('PATCH', `/api/users/${sales.userId}`, { isActive: false })).statusCode).toBe(
+      200,
+    );
     expect((await sales.request('GET', '/api/auth/session')).statusCode).toBe(401);
     const login = await t.app.inject({
       method: 'POST',
