@@ -39,10 +39,14 @@ export type ApiApp = FastifyInstance<
 >;
 
 declare module 'fastify' {
+  // Fastify's types are extended by declaration merging, which needs an interface.
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions
   interface FastifyInstance {
     /** Every route as registered (method and URL pattern), for tests that must cover all of them. */
     routeTable: { method: string; url: string }[];
   }
+  // Fastify's types are extended by declaration merging, which needs an interface.
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions
   interface FastifyContextConfig {
     /** Public writes (sign-up, sign-in, accepting an invitation) carry no CSRF token yet. */
     isCsrfExempt?: boolean;

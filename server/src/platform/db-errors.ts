@@ -12,7 +12,7 @@ function hasCode(error: unknown, code: string): boolean {
     typeof error === 'object' &&
     error !== null &&
     'code' in error &&
-    (error as { code: unknown }).code === code
+    error.code === code
   );
 }
 

@@ -85,13 +85,13 @@ export function databaseFromPglite(pglite: PGlite, onClose: () => void = () => {
 }
 
 export function databaseFromPostgres(connectionString: string, poolSize = 10): Database {
-  const types = {
-    getTypeParser: (oid: number, format?: 'text' | 'binary') => {
+  const types: pg.CustomTypesConfig = {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
       if (oid === INT8_OID) return (value: string) => BigInt(value);
       if (oid === DATE_OID) return (value: string) => value;
-      return pg.types.getTypeParser(oid, format);
-    },
-  } as pg.CustomTypesConfig;
+      return pg.types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown;
+    }) as pg.CustomTypesConfig['getTypeParser'],
+  };
   const pool = new pg.Pool({ connectionString, max: poolSize, types });
   // An idle pooled connection can be cut by the server (restart, failover, admin). Without a listener that error
   // would crash the process; the pool discards the dead client and the next query opens a fresh one.
@@ -104,7 +104,10 @@ export function databaseFromPostgres(connectionString: string, poolSize = 10): D
       try {
         await client.query('BEGIN');
         const result = await work(async (text, params) => {
-          const outcome = await client.query(text, params && params.length > 0 ? params : undefined);
+          // Text without parameters goes over the simple protocol, which allows several statements; pg then
+          // answers with one result per statement.
+          const outcome = (await client.query(text, params && params.length > 0 ? params : undefined)) as
+            pg.QueryResult | pg.QueryResult[];
           const last = Array.isArray(outcome) ? outcome.at(-1) : outcome;
           return { rows: (last?.rows ?? []) as Record<string, unknown>[] };
         });

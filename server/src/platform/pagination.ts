@@ -14,7 +14,7 @@ export function decodeCursor(cursor: string | undefined, length: number): string
       parsed.length === length &&
       parsed.every((part) => typeof part === 'string')
     ) {
-      return parsed as string[];
+      return parsed;
     }
   } catch {
     // fall through to the error below

@@ -33,6 +33,8 @@ export type Actor = {
 };
 
 declare module 'fastify' {
+  // Fastify's types are extended by declaration merging, which needs an interface.
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions
   interface FastifyRequest {
     actor: Actor | null;
   }

@@ -7,6 +7,8 @@ import { createPglite, databaseFromPglite, databaseFromPostgres } from '../../sr
 import { migrate } from '../../src/platform/migrate';
 
 declare module 'vitest' {
+  // Declaration merging needs an interface here.
+  // eslint-disable-next-line @typescript-eslint/consistent-type-definitions
   export interface ProvidedContext {
     pgliteTemplatePath: string;
     postgresTemplateDb: string;
@@ -30,7 +32,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   fs.writeFileSync(dumpPath, Buffer.from(await dump.arrayBuffer()));
   await db.close();
   project.provide('pgliteTemplatePath', dumpPath);
-  return async () => fs.rmSync(dir, { recursive: true, force: true });
+  return () => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    return Promise.resolve();
+  };
 }
 
 export function adminUrl(): string {
