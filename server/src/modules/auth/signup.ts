@@ -43,7 +43,14 @@ export async function signup(
         },
         (userId) => ({ tenantId, userId, tokenId: null, requestId: meta.requestId, ip: meta.ip }),
       );
-      const session = await createSession(tx, tenantId, user.id, meta, deps.clock.now());
+      const now = deps.clock.now();
+      await tx
+        .updateTable('users')
+        .set({ last_login_at: now })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', user.id)
+        .execute();
+      const session = await createSession(tx, tenantId, user.id, meta, now);
       return { session, view: await sessionView(tx, tenantId, user.id, session.csrfToken) };
     });
   } catch (error) {

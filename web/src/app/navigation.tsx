@@ -1,0 +1,75 @@
+import {
+  ApartmentOutlined,
+  ApiOutlined,
+  AuditOutlined,
+  BarChartOutlined,
+  BellOutlined,
+  ContactsOutlined,
+  DollarOutlined,
+  FileDoneOutlined,
+  FileTextOutlined,
+  HomeOutlined,
+  ScheduleOutlined,
+  SettingOutlined,
+  TrophyOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import type { Permission } from '@huikuan/core';
+import type { ReactNode } from 'react';
+import type { MessageKey } from './i18n';
+
+/** One entry of the side menu; the router and the menu both read this list so they cannot drift apart. */
+export type NavEntry = {
+  path: string;
+  labelKey: MessageKey;
+  icon: ReactNode;
+  /** Hidden (and its route refused) for users without it; null means every signed-in user. */
+  permission: Permission | null;
+};
+
+export const HOME_ENTRY: NavEntry = {
+  path: '/',
+  labelKey: 'nav.home',
+  icon: <HomeOutlined />,
+  permission: null,
+};
+
+/** Business modules, filled in by later work; until then each shows a "coming soon" page. */
+export const MODULE_ENTRIES: readonly NavEntry[] = [
+  { path: '/customers', labelKey: 'nav.customers', icon: <ContactsOutlined />, permission: 'records.read' },
+  { path: '/contracts', labelKey: 'nav.contracts', icon: <FileTextOutlined />, permission: 'records.read' },
+  { path: '/invoices', labelKey: 'nav.invoices', icon: <FileDoneOutlined />, permission: 'records.read' },
+  { path: '/receipts', labelKey: 'nav.receipts', icon: <DollarOutlined />, permission: 'records.read' },
+  { path: '/aging', labelKey: 'nav.aging', icon: <ScheduleOutlined />, permission: 'records.read' },
+  { path: '/collections', labelKey: 'nav.collections', icon: <BellOutlined />, permission: 'records.read' },
+  { path: '/targets', labelKey: 'nav.targets', icon: <TrophyOutlined />, permission: 'records.read' },
+  { path: '/reports', labelKey: 'nav.reports', icon: <BarChartOutlined />, permission: 'records.read' },
+];
+
+export const SETTINGS_ICON = <SettingOutlined />;
+
+export const SETTINGS_ENTRIES: readonly NavEntry[] = [
+  {
+    path: '/settings/organization',
+    labelKey: 'nav.organization',
+    icon: <SettingOutlined />,
+    permission: null,
+  },
+  { path: '/settings/users', labelKey: 'nav.users', icon: <UserOutlined />, permission: 'users.read' },
+  { path: '/settings/teams', labelKey: 'nav.teams', icon: <ApartmentOutlined />, permission: 'teams.manage' },
+  {
+    path: '/settings/api-tokens',
+    labelKey: 'nav.apiTokens',
+    icon: <ApiOutlined />,
+    permission: 'tokens.manage',
+  },
+  { path: '/settings/audit', labelKey: 'nav.audit', icon: <AuditOutlined />, permission: 'audit.read' },
+];
+
+/** The menu entry a URL belongs to: the longest matching path, with home matching only itself. */
+export function entryPathFor(pathname: string): string {
+  const candidates = [HOME_ENTRY, ...MODULE_ENTRIES, ...SETTINGS_ENTRIES].filter((entry) =>
+    entry.path === '/' ? pathname === '/' : pathname === entry.path || pathname.startsWith(`${entry.path}/`),
+  );
+  return candidates.reduce((best, entry) => (entry.path.length > best.length ? entry.path : best), '');
+}
