@@ -2,3 +2,4 @@ export * from './money';
 export * from './calendar-date';
 export * from './errors';
 export * from './access';
+export * from './ledger';
