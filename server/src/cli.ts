@@ -1,6 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { z } from 'zod';
-import { CliUsageError, databaseTargetOf, parseOption, renderError, withDatabase, type GlobalOptions } from './cli/context';
+import {
+  CliUsageError,
+  databaseTargetOf,
+  parseOption,
+  renderError,
+  withDatabase,
+  type DatabaseTarget,
+  type GlobalOptions,
+} from './cli/context';
 import {
   createOrganizationFromCli,
   parseOrgCreateOptions,
@@ -19,7 +27,7 @@ import { startServer, stopOnSignals } from './server';
 
 const portSchema = z.coerce.number().int().min(0).max(65535);
 
-function targetOf(command: Command, env: NodeJS.ProcessEnv) {
+function targetOf(command: Command, env: NodeJS.ProcessEnv): DatabaseTarget {
   return databaseTargetOf(command.optsWithGlobals<GlobalOptions>(), env);
 }
 
@@ -52,7 +60,9 @@ function addOrgCommands(program: Command, env: NodeJS.ProcessEnv): void {
     .option('--locale <locale>', 'default language: zh-CN or en', 'zh-CN')
     .action(async (options: OrgCreateOptions, command: Command) => {
       const input = parseOrgCreateOptions(options);
-      const created = await withDatabase(targetOf(command, env), (db) => createOrganizationFromCli(db, input));
+      const created = await withDatabase(targetOf(command, env), (db) =>
+        createOrganizationFromCli(db, input),
+      );
       console.log(`Created organization ${created.slug} (id ${created.tenantId})`);
     });
 }
@@ -66,12 +76,17 @@ function addUserCommands(program: Command, env: NodeJS.ProcessEnv): void {
     .requiredOption('--email <email>', 'sign-in email')
     .requiredOption('--role <role>', 'admin, sales_manager, salesperson, finance, legal or executive')
     .option('--name <name>', 'display name (default: the part of the email before @)')
-    .option('--password <password>', 'initial password (default: a generated one, printed once)')
+    .option(
+      '--password <password>',
+      'initial password; shell history keeps it, so prefer the default: a generated one, printed once',
+    )
     .option('--team <name>', 'team to place the user in, by name')
     .action(async (options: UserCreateOptions, command: Command) => {
       const input = parseUserCreateOptions(options);
       const created = await withDatabase(targetOf(command, env), (db) => createUserFromCli(db, input));
-      console.log(`Created user ${created.email} (${created.role}) in ${created.organizationSlug} (id ${created.userId})`);
+      console.log(
+        `Created user ${created.email} (${created.role}) in ${created.organizationSlug} (id ${created.userId})`,
+      );
       if (created.generatedPassword !== null) {
         console.log(`Generated password (shown only now): ${created.generatedPassword}`);
       }
@@ -126,7 +141,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     process.stderr.write(`huikuan: ${renderError(error)}\n`);
-    const shouldShowStack = !(error instanceof CliUsageError) && error instanceof Error && env.HUIKUAN_DEBUG === '1';
+    const shouldShowStack =
+      !(error instanceof CliUsageError) && error instanceof Error && env.HUIKUAN_DEBUG === '1';
     if (shouldShowStack) process.stderr.write(`${error.stack}\n`);
     return 1;
   }

@@ -24,7 +24,10 @@ export function databaseTargetOf(options: GlobalOptions, env: NodeJS.ProcessEnv)
 }
 
 /** Opens the database for one command and always closes it, which also releases the data-directory lock. */
-export async function withDatabase<T>(target: DatabaseTarget, work: (db: Database) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(
+  target: DatabaseTarget,
+  work: (db: Database) => Promise<T>,
+): Promise<T> {
   const db = await openDatabase(target);
   try {
     return await work(db);
@@ -34,11 +37,17 @@ export async function withDatabase<T>(target: DatabaseTarget, work: (db: Databas
 }
 
 /** Validates one option with the same schema the HTTP API uses, naming the option when it is wrong. */
-export function parseOption<S extends z.ZodType>(schema: S, value: unknown, option: string): z.output<S> {
+export function parseOption<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  option: string,
+  isSecret = false,
+): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const reason = result.error.issues.map((issue) => issue.message).join('; ');
-  const shown = value === undefined ? 'missing' : JSON.stringify(value);
+  // A rejected password must not end up on screen or in a log just because it was too short.
+  const shown = value === undefined ? 'missing' : isSecret ? '(hidden)' : JSON.stringify(value);
   throw new CliUsageError(`invalid ${option} ${shown}: ${reason}`);
 }
 

@@ -2,7 +2,11 @@ import { currencySchema, localeSchema, slugSchema, timeZoneSchema } from '@huiku
 import { z } from 'zod';
 import type { Database } from '../platform/db';
 import { AppError } from '../platform/errors';
-import { createOrganizationIn, translateSlugConflict } from '../modules/organization/create-organization';
+import {
+  createOrganizationIn,
+  translateSlugConflict,
+  type NewOrganization,
+} from '../modules/organization/create-organization';
 import { migrate } from '../platform/migrate';
 import { parseOption } from './context';
 
@@ -20,7 +24,7 @@ export type OrgCreateOptions = {
 const organizationNameSchema = z.string().trim().min(1).max(200);
 
 /** Checked before the database is opened, so a typo costs nothing and holds no lock. */
-export function parseOrgCreateOptions(options: OrgCreateOptions) {
+export function parseOrgCreateOptions(options: OrgCreateOptions): NewOrganization {
   return {
     name: parseOption(organizationNameSchema, options.name, '--name'),
     slug: parseOption(slugSchema, options.slug, '--slug'),
@@ -32,7 +36,7 @@ export function parseOrgCreateOptions(options: OrgCreateOptions) {
 
 export async function createOrganizationFromCli(
   db: Database,
-  input: ReturnType<typeof parseOrgCreateOptions>,
+  input: NewOrganization,
 ): Promise<{ tenantId: string; slug: string }> {
   await migrate(db);
   const organization = await db

@@ -89,6 +89,7 @@ export async function runRestore(target: DatabaseTarget, filePath: string): Prom
 
 export async function runMigrate(target: DatabaseTarget): Promise<string> {
   const result = await withDatabase(target, (db) => migrate(db));
-  if (result.applied.length === 0) return `Database is up to date (${result.alreadyApplied} migrations applied)`;
+  if (result.applied.length === 0)
+    return `Database is up to date (${result.alreadyApplied} migrations applied)`;
   return `Applied migrations: ${result.applied.join(', ')}`;
 }

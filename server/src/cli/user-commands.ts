@@ -1,5 +1,11 @@
 import type { Role } from '@huikuan/core';
-import { emailSchema, passwordSchema, personNameSchema, roleSchema } from '@huikuan/core/contracts';
+import {
+  emailSchema,
+  passwordSchema,
+  personNameSchema,
+  roleSchema,
+  slugSchema,
+} from '@huikuan/core/contracts';
 import { z } from 'zod';
 import { createUserIn } from '../modules/users/create-user';
 import type { Database, Tx } from '../platform/db';
@@ -7,7 +13,7 @@ import { AppError } from '../platform/errors';
 import { migrate } from '../platform/migrate';
 import { hashPassword, newSecret } from '../platform/secrets';
 import { parseOption } from './context';
-import { findOrganizationBySlugOrThrow } from './organization-commands';
+import { CLI_AUDIT, findOrganizationBySlugOrThrow } from './organization-commands';
 
 export type UserCreateOptions = {
   org?: string;
@@ -42,12 +48,15 @@ export function parseUserCreateOptions(options: UserCreateOptions): UserCreateIn
   const email = parseOption(emailSchema, options.email, '--email');
   const role = parseOption(roleSchema, options.role, '--role');
   return {
-    organizationSlug: parseOption(z.string().min(1), options.org, '--org'),
+    organizationSlug: parseOption(slugSchema, options.org, '--org'),
     email,
     role,
     // Without a name the mailbox stands in; the user can change it after signing in.
     name: parseOption(personNameSchema, options.name ?? email.split('@')[0], '--name'),
-    password: options.password === undefined ? null : parseOption(passwordSchema, options.password, '--password'),
+    password:
+      options.password === undefined
+        ? null
+        : parseOption(passwordSchema, options.password, '--password', true),
     teamName: options.team === undefined ? null : parseOption(teamNameSchema, options.team, '--team'),
   };
 }
@@ -74,12 +83,19 @@ export async function createUserFromCli(db: Database, input: UserCreateInput): P
   const password = input.password ?? newSecret(18);
   const passwordHash = await hashPassword(password);
   const user = await db.tenant(organization.tenantId, async (tx) => {
-    const teamId = input.teamName === null ? null : await findTeamIdOrThrow(tx, organization.tenantId, input.teamName);
+    const teamId =
+      input.teamName === null ? null : await findTeamIdOrThrow(tx, organization.tenantId, input.teamName);
     return createUserIn(
       tx,
       organization.tenantId,
       { email: input.email, name: input.name, role: input.role, teamId, locale: null, passwordHash },
-      () => ({ tenantId: organization.tenantId, userId: null, tokenId: null, requestId: 'cli', ip: 'cli' }),
+      () => ({
+        tenantId: organization.tenantId,
+        userId: null,
+        tokenId: null,
+        requestId: CLI_AUDIT.requestId,
+        ip: CLI_AUDIT.ip,
+      }),
     );
   });
   return {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { finished } from 'node:stream/promises';
+import { pipeline } from 'node:stream/promises';
 import { once } from 'node:events';
 import { StringDecoder } from 'node:string_decoder';
 import zlib from 'node:zlib';
@@ -50,7 +50,7 @@ const headerSchema = z.object({
 type KeyColumn = { name: string; sqlType: string };
 type TableInfo = { name: string; primaryKey: KeyColumn[] };
 
-export function quoteIdent(name: string): string {
+function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
@@ -89,22 +89,20 @@ async function listTableNames(run: ScriptRunner): Promise<string[]> {
 }
 
 /**
- * Parents before children, so a restore would succeed even if a future foreign key were not deferrable. Cycles
- * (teams ↔ users) are broken by name; deferred constraints cover them.
+ * Parents before children, so a restore would succeed even if a future foreign key were not deferrable. A cycle
+ * (teams ↔ users) is broken where the depth-first walk meets it; deferred constraints cover those.
  */
-export function orderByDependencies(names: string[], edges: { child: string; parent: string }[]): string[] {
-  const remaining = new Set(names);
+function orderByDependencies(names: string[], edges: { child: string; parent: string }[]): string[] {
   const ordered: string[] = [];
-  const waitsOnRemaining = (name: string) =>
-    edges.some((edge) => edge.child === name && edge.parent !== name && remaining.has(edge.parent));
-  while (remaining.size > 0) {
-    const pending = [...remaining].sort();
-    const ready = pending.filter((name) => !waitsOnRemaining(name));
-    for (const name of ready.length > 0 ? ready : pending.slice(0, 1)) {
-      ordered.push(name);
-      remaining.delete(name);
-    }
-  }
+  const seen = new Set<string>();
+  const visit = (name: string) => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    const parents = edges.filter((edge) => edge.child === name && names.includes(edge.parent));
+    for (const parent of parents.map((edge) => edge.parent).sort()) visit(parent);
+    ordered.push(name);
+  };
+  for (const name of [...names].sort()) visit(name);
   return ordered;
 }
 
@@ -117,7 +115,10 @@ async function describeTables(run: ScriptRunner): Promise<TableInfo[]> {
   const keys = new Map<string, KeyColumn[]>();
   for (const row of (await run(PRIMARY_KEYS_SQL)).rows) {
     const table = String(row.table_name);
-    keys.set(table, [...(keys.get(table) ?? []), { name: String(row.column_name), sqlType: String(row.sql_type) }]);
+    keys.set(table, [
+      ...(keys.get(table) ?? []),
+      { name: String(row.column_name), sqlType: String(row.sql_type) },
+    ]);
   }
   return orderByDependencies(names, edges).map((name) => {
     const primaryKey = keys.get(name);
@@ -145,9 +146,8 @@ async function openLineWriter(filePath: string): Promise<LineWriter> {
   const file = fs.createWriteStream(partial, { flags: 'wx', flush: true });
   await once(file, 'open');
   const gzip = zlib.createGzip();
-  gzip.pipe(file);
-  const done = finished(file);
-  // Surfaced by `commit` or `abort`; without this handler a write error would crash the process first.
+  const done = pipeline(gzip, file);
+  // Surfaced by `write`, `commit` or `abort`; without this handler a disk error would crash the process first.
   done.catch(() => undefined);
   return {
     async write(text) {
@@ -160,7 +160,6 @@ async function openLineWriter(filePath: string): Promise<LineWriter> {
     },
     async abort() {
       gzip.destroy();
-      file.destroy();
       await done.catch(() => undefined);
       fs.rmSync(partial, { force: true });
     },
@@ -278,7 +277,9 @@ async function* readLines(filePath: string): AsyncGenerator<string> {
       yield* lines;
     }
   } catch (error) {
-    throw new Error(`Cannot read backup file ${filePath}: ${error instanceof Error ? error.message : error}`);
+    throw new Error(
+      `Cannot read backup file ${filePath}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   } finally {
     file.destroy();
     gunzip.destroy();
@@ -397,6 +398,7 @@ async function loadTable(
   onProgress: OnTransferProgress,
 ): Promise<void> {
   const marker = await reader.next();
+  if (marker === null) throw new Error(`Backup file is truncated: table ${table.name} is missing`);
   if (marker !== tableMarker(table.name)) {
     throw new Error(`Backup file is damaged: expected table ${table.name} at line ${reader.lineNumber}`);
   }
@@ -421,9 +423,43 @@ async function loadTable(
   if (batch.length > 0) await flush();
   const count = await run(`SELECT count(*)::text AS n FROM ${qualified(table.name)}`);
   if (Number(count.rows[0]?.n) !== table.rowCount) {
-    throw new Error(`Restored ${String(count.rows[0]?.n)} rows into ${table.name}, expected ${table.rowCount}`);
+    throw new Error(
+      `Restored ${String(count.rows[0]?.n)} rows into ${table.name}, expected ${table.rowCount}`,
+    );
   }
   onProgress({ kind: 'table-done', table: table.name, rowCount: table.rowCount });
+}
+
+/** Plain (non-constraint) user triggers that are on: guards and side effects meant for application writes. */
+const PLAIN_TRIGGERS_SQL = `
+  SELECT c.relname AS table_name, t.tgname AS trigger_name FROM pg_trigger t
+  JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = 'public' AND NOT t.tgisinternal AND t.tgconstraint = 0 AND t.tgenabled = 'O'
+  ORDER BY c.relname, t.tgname`;
+
+type TriggerRef = { table: string; trigger: string };
+
+/**
+ * Restored rows are history, not new writes: a guard such as "no lines on an issued invoice" would reject rows that
+ * were valid when written, and a side-effect trigger would write its effect a second time. So plain triggers are off
+ * while loading (as in a pg_dump restore) and back on before commit; the DDL is part of the one transaction, so it
+ * is undone with everything else on failure. Constraint triggers stay on: deferred invariant checks run again over
+ * the restored rows.
+ */
+async function setPlainTriggers(
+  run: ScriptRunner,
+  triggers: TriggerRef[],
+  isEnabled: boolean,
+): Promise<void> {
+  const verb = isEnabled ? 'ENABLE' : 'DISABLE';
+  for (const { table, trigger } of triggers) {
+    await run(`ALTER TABLE ${qualified(table)} ${verb} TRIGGER ${quoteIdent(trigger)}`);
+  }
+}
+
+async function listPlainTriggers(run: ScriptRunner): Promise<TriggerRef[]> {
+  const result = await run(PLAIN_TRIGGERS_SQL);
+  return result.rows.map((row) => ({ table: String(row.table_name), trigger: String(row.trigger_name) }));
 }
 
 const SEQUENCE_COLUMNS_SQL = `
@@ -438,10 +474,10 @@ async function resetSequences(run: ScriptRunner): Promise<void> {
     const table = qualified(String(row.table_name));
     const column = String(row.column_name);
     // setval with NULL (an empty table) does nothing, leaving the sequence where it was.
-    await run(`SELECT setval(pg_get_serial_sequence($1, $2), (SELECT max(${quoteIdent(column)}) FROM ${table}))`, [
-      table,
-      column,
-    ]);
+    await run(
+      `SELECT setval(pg_get_serial_sequence($1, $2), (SELECT max(${quoteIdent(column)}) FROM ${table}))`,
+      [table, column],
+    );
   }
 }
 
@@ -465,6 +501,8 @@ export async function restoreDatabase(
       await run('SET LOCAL row_security = off');
       await assertRestorableTarget(run, header);
       const statements = await insertStatements(run);
+      const triggers = await listPlainTriggers(run);
+      await setPlainTriggers(run, triggers, false);
       onProgress({ kind: 'begin', tables: header.tables });
       for (const table of header.tables) {
         const insertSql = statements.get(table.name);
@@ -474,9 +512,11 @@ export async function restoreDatabase(
       if ((await reader.next()) !== null) {
         throw new Error(`Backup file is damaged: unexpected data at line ${reader.lineNumber}`);
       }
-      await resetSequences(run);
-      // Checked here rather than at COMMIT, so a broken reference fails with its own message inside the work.
+      // Deferred checks run now rather than at COMMIT, so a broken reference fails inside the work with its own
+      // message; and ALTER TABLE refuses a table with deferred checks still pending, so this precedes re-enabling.
       await run('SET CONSTRAINTS ALL IMMEDIATE');
+      await setPlainTriggers(run, triggers, true);
+      await resetSequences(run);
     });
     return header;
   } finally {

@@ -77,8 +77,10 @@ export function databaseFromPglite(pglite: PGlite, onClose: () => void = () => {
             : { rows: (await tx.exec(text)).at(-1)?.rows ?? [] },
         ),
       ),
+    // Kysely only closes a connection it has used; one used only through script() is closed here.
     close: async () => {
       await kysely.destroy();
+      if (!pglite.closed) await pglite.close();
       onClose();
     },
   });
@@ -120,7 +122,10 @@ export function databaseFromPostgres(connectionString: string, poolSize = 10): D
         client.release();
       }
     },
-    close: () => kysely.destroy(),
+    close: async () => {
+      await kysely.destroy();
+      if (!pool.ended) await pool.end();
+    },
   });
 }
 
