@@ -20,7 +20,9 @@ function newestMtimeMs(dir) {
 
 function webBuildIsStale() {
   if (!fs.existsSync(builtIndex)) return true;
-  const sources = ['web/src', 'web/index.html', 'web/vite.config.ts', 'core/src'].map((p) => path.join(root, p));
+  const sources = ['web/src', 'web/index.html', 'web/vite.config.ts', 'core/src'].map((p) =>
+    path.join(root, p),
+  );
   const newestSource = Math.max(
     ...sources.map((p) => (fs.statSync(p).isDirectory() ? newestMtimeMs(p) : fs.statSync(p).mtimeMs)),
   );

@@ -8,12 +8,7 @@ export function isForeignKeyViolation(error: unknown): boolean {
 }
 
 function hasCode(error: unknown, code: string): boolean {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    'code' in error &&
-    error.code === code
-  );
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === code;
 }
 
 function constraintName(error: unknown): string {
