@@ -3,3 +3,4 @@ export * from './calendar-date';
 export * from './errors';
 export * from './access';
 export * from './ledger';
+export * from './approvals';

@@ -13,6 +13,7 @@ export type OrganizationsTable = {
   base_currency: string;
   timezone: string;
   locale: string;
+  credit_note_approval_threshold_minor: Generated<bigint>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 };
@@ -102,7 +103,321 @@ export type AuditLogTable = {
   ip: string | null;
 };
 
+type Money = bigint;
+type BusinessDate = string;
+
+export type CustomersTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  code: string;
+  name: string;
+  short_name: string | null;
+  owner_user_id: string | null;
+  team_id: string | null;
+  segment: string | null;
+  tags: Generated<string[]>;
+  payment_terms_days: Generated<number>;
+  currency: string;
+  unified_credit_code: string | null;
+  founded_on: BusinessDate | null;
+  registered_address: string | null;
+  office_address: string | null;
+  phone: string | null;
+  website: string | null;
+  legal_representative: string | null;
+  registered_capital_minor: Money | null;
+  registered_capital_currency: string | null;
+  industry: string | null;
+  company_size: string | null;
+  financial_condition: string | null;
+  notes: string | null;
+  invoice_requirements: string | null;
+  books_closing_day: number | null;
+  payment_bank: string | null;
+  transfer_cycle_days: number | null;
+  funds_situation: string | null;
+  is_active: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+};
+
+export type CustomerContactsTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  customer_id: string;
+  name: string;
+  title: string | null;
+  phone: string | null;
+  email: string | null;
+  im_handle: string | null;
+  roles: Generated<string[]>;
+  notes: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+};
+
+export type CustomerBankAccountsTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  customer_id: string;
+  bank_name: string;
+  account_name: string;
+  account_number: string;
+  created_at: CreatedAt;
+};
+
+export type CustomerLitigationsTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  customer_id: string;
+  case_number: string | null;
+  court: string | null;
+  filed_on: BusinessDate | null;
+  party_role: string | null;
+  status: string | null;
+  summary: string;
+  created_at: CreatedAt;
+};
+
+export type AttachmentsTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  entity_type: string;
+  entity_id: string;
+  kind: Generated<string>;
+  file_name: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  content: Buffer | Uint8Array;
+  uploaded_by_user_id: string | null;
+  created_at: CreatedAt;
+};
+
+export type ContractsTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  customer_id: string;
+  number: string;
+  title: string | null;
+  owner_user_id: string | null;
+  team_id: string | null;
+  amount_minor: Money;
+  currency: string;
+  signed_on: BusinessDate;
+  payment_terms_days: number;
+  payment_terms_text: string | null;
+  status: Generated<string>;
+  notes: string | null;
+  created_by_user_id: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+};
+
+export type PaymentPlanNodesTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  contract_id: string;
+  seq: number;
+  name: string;
+  amount_minor: Money;
+  currency: string;
+  percentage_bp: number | null;
+  due_trigger: string;
+  offset_days: Generated<number>;
+  trigger_event_on: BusinessDate | null;
+  due_date: BusinessDate | null;
+  method: string | null;
+  responsible_user_id: string | null;
+  acceptor_name: string | null;
+  acceptance_criteria: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+};
+
+export type InvoicesTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  customer_id: string;
+  contract_id: string | null;
+  plan_node_id: string | null;
+  number: string;
+  invoice_date: BusinessDate;
+  due_date: BusinessDate;
+  currency: string;
+  subtotal_minor: Money;
+  tax_minor: Money;
+  total_minor: Money;
+  status: Generated<string>;
+  issued_at: Timestamp | null;
+  issued_by_user_id: string | null;
+  notes: string | null;
+  created_by_user_id: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+};
+
+export type InvoiceLinesTable = {
+  tenant_id: string;
+  invoice_id: string;
+  line_no: number;
+  description: string;
+  /** numeric(16,4), read and written as a decimal string. */
+  quantity: string;
+  unit_price_minor: Money;
+  tax_rate_bp: number;
+  amount_minor: Money;
+  tax_minor: Money;
+};
+
+export type InvoiceVoidsTable = {
+  tenant_id: string;
+  invoice_id: string;
+  voided_on: BusinessDate;
+  reason: string;
+  voided_by_user_id: string | null;
+  created_at: CreatedAt;
+};
+
+export type CreditNotesTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  invoice_id: string;
+  number: string;
+  amount_minor: Money;
+  currency: string;
+  issued_on: BusinessDate;
+  reason: string;
+  status: string;
+  approval_request_id: string | null;
+  created_by_user_id: string | null;
+  created_at: CreatedAt;
+};
+
+export type InvoiceRequestsTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  customer_id: string;
+  contract_id: string | null;
+  plan_node_id: string | null;
+  amount_minor: Money;
+  currency: string;
+  notes: string | null;
+  status: Generated<string>;
+  invoice_id: string | null;
+  requested_by_user_id: string;
+  decided_by_user_id: string | null;
+  decided_at: Timestamp | null;
+  decision_comment: string | null;
+  created_at: CreatedAt;
+};
+
+export type ReceiptsTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  customer_id: string | null;
+  received_on: BusinessDate;
+  amount_minor: Money;
+  currency: string;
+  method: string;
+  payer_name: string | null;
+  payer_account: string | null;
+  bank_reference: string | null;
+  notes: string | null;
+  status: Generated<string>;
+  confirmed_by_user_id: string | null;
+  confirmed_at: Timestamp | null;
+  created_by_user_id: string | null;
+  created_at: CreatedAt;
+};
+
+export type ReceiptReversalsTable = {
+  tenant_id: string;
+  receipt_id: string;
+  reversed_on: BusinessDate;
+  reason: string;
+  reversed_by_user_id: string | null;
+  created_at: CreatedAt;
+};
+
+export type AllocationsTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  receipt_id: string;
+  invoice_id: string | null;
+  plan_node_id: string | null;
+  amount_minor: Money;
+  currency: string;
+  allocated_on: BusinessDate;
+  reverses_allocation_id: string | null;
+  reason: string | null;
+  created_by_user_id: string | null;
+  created_at: CreatedAt;
+};
+
+export type ApprovalRequestsTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  kind: string;
+  status: Generated<string>;
+  subject_type: string;
+  subject_id: string;
+  customer_id: string | null;
+  amount_minor: Money | null;
+  currency: string | null;
+  payload: ColumnType<unknown, string | undefined, string>;
+  reason: string;
+  requested_by_user_id: string;
+  decided_by_user_id: string | null;
+  decided_at: Timestamp | null;
+  decision_comment: string | null;
+  created_at: CreatedAt;
+};
+
+export type ReceiptClaimsTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  receipt_id: string;
+  customer_id: string;
+  claimant_user_id: string;
+  evidence: string | null;
+  proposed_split: ColumnType<unknown, string | undefined, string>;
+  status: Generated<string>;
+  decided_by_user_id: string | null;
+  decided_at: Timestamp | null;
+  decision_comment: string | null;
+  created_at: CreatedAt;
+};
+
+export type IdempotencyKeysTable = {
+  tenant_id: string;
+  key: string;
+  operation: string;
+  request_hash: string;
+  response_status: number | null;
+  response_body: ColumnType<unknown, string | null | undefined, string | null>;
+  created_at: CreatedAt;
+};
+
 export type DB = {
+  customers: CustomersTable;
+  customer_contacts: CustomerContactsTable;
+  customer_bank_accounts: CustomerBankAccountsTable;
+  customer_litigations: CustomerLitigationsTable;
+  attachments: AttachmentsTable;
+  contracts: ContractsTable;
+  payment_plan_nodes: PaymentPlanNodesTable;
+  invoices: InvoicesTable;
+  invoice_lines: InvoiceLinesTable;
+  invoice_voids: InvoiceVoidsTable;
+  credit_notes: CreditNotesTable;
+  invoice_requests: InvoiceRequestsTable;
+  receipts: ReceiptsTable;
+  receipt_reversals: ReceiptReversalsTable;
+  allocations: AllocationsTable;
+  approval_requests: ApprovalRequestsTable;
+  receipt_claims: ReceiptClaimsTable;
+  idempotency_keys: IdempotencyKeysTable;
   organizations: OrganizationsTable;
   teams: TeamsTable;
   users: UsersTable;

@@ -1,0 +1,31 @@
+/**
+ * Who may decide which approval (审批). Nothing in these kinds takes effect without a decision by one of these
+ * roles, and never by the person who asked (segregation of duties, 003 防范欺诈).
+ */
+import type { Role } from './access';
+
+export type ApprovalKindName =
+  'write_off' | 'discount_waiver' | 'offset' | 'goods_settlement' | 'credit_note';
+
+const APPROVER_ROLES: Record<ApprovalKindName, readonly Role[]> = {
+  write_off: ['finance', 'admin'],
+  discount_waiver: ['sales_manager', 'finance', 'admin'],
+  offset: ['finance', 'admin'],
+  goods_settlement: ['finance', 'admin'],
+  credit_note: ['finance', 'admin'],
+};
+
+export function approverRoles(kind: ApprovalKindName): readonly Role[] {
+  return APPROVER_ROLES[kind];
+}
+
+export function canDecideApproval(input: {
+  kind: ApprovalKindName;
+  deciderRole: Role;
+  deciderUserId: string;
+  requesterUserId: string;
+}): boolean {
+  return (
+    input.deciderUserId !== input.requesterUserId && APPROVER_ROLES[input.kind].includes(input.deciderRole)
+  );
+}
