@@ -29,6 +29,11 @@ import { registerTeamRoutes } from './modules/teams/teams.routes';
 import { registerApiTokenRoutes } from './modules/api-tokens/api-tokens.routes';
 import { registerAuditRoutes } from './modules/audit/audit.routes';
 import { registerHealthRoutes } from './modules/health/health.routes';
+import { registerApprovalRoutes } from './modules/approvals/approvals.routes';
+import { registerCustomersRoutes } from './modules/customers/customers.routes';
+import { registerContractsRoutes } from './modules/contracts/contracts.routes';
+import { registerInvoicesRoutes } from './modules/invoices/invoices.routes';
+import { registerReceiptsRoutes } from './modules/receipts/receipts.routes';
 
 export type ApiApp = FastifyInstance<
   RawServerDefault,
@@ -107,6 +112,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       registerTeamRoutes(typed, deps);
       registerApiTokenRoutes(typed, deps);
       registerAuditRoutes(typed, deps);
+      registerCustomersRoutes(typed, deps);
+      registerContractsRoutes(typed, deps);
+      registerInvoicesRoutes(typed, deps);
+      registerReceiptsRoutes(typed, deps);
+      registerApprovalRoutes(typed, deps);
       done();
     },
     { prefix: '/api' },

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, createTestApp, signUp, type Client, type TestApp } from './support/test-app';
@@ -12,51 +13,239 @@ let a: Client;
 let b: Client;
 const bIds: Record<string, string> = {};
 
+function ok<T>(response: { statusCode: number; body: string; json(): unknown }, what: string): T {
+  if (response.statusCode >= 300) throw new Error(`${what}: ${response.statusCode} ${response.body}`);
+  return response.json() as T;
+}
+
+const withKey = () => ({ headers: { 'idempotency-key': randomUUID() } });
+
+/** Organization B gets one of every kind of record, made through the real API. */
+async function seedOrganizationB(): Promise<void> {
+  const team = ok<{ id: string }>(await b.request('POST', '/api/teams', { name: 'B team' }), 'team');
+  bIds.team = team.id;
+  bIds.user = (await addUser(b, 'salesperson', { teamId: team.id })).userId;
+  bIds.invitation = ok<{ invitation: { id: string } }>(
+    await b.request('POST', '/api/invitations', { email: 'pending@b.test', role: 'finance' }),
+    'invitation',
+  ).invitation.id;
+  bIds.apiToken = ok<{ token: { id: string } }>(
+    await b.request('POST', '/api/api-tokens', { name: 'B token', scopes: ['read'] }),
+    'token',
+  ).token.id;
+  await seedCustomerRecords();
+  await seedContractAndInvoice();
+  await seedMoney();
+}
+
+async function seedCustomerRecords(): Promise<void> {
+  bIds.customer = ok<{ id: string }>(
+    await b.request('POST', '/api/customers', { code: 'B-001', name: 'B 客户' }),
+    'customer',
+  ).id;
+  const base = `/api/customers/${bIds.customer}`;
+  bIds.contact = ok<{ id: string }>(
+    await b.request('POST', `${base}/contacts`, { name: '张三' }),
+    'contact',
+  ).id;
+  bIds.bankAccount = ok<{ id: string }>(
+    await b.request('POST', `${base}/bank-accounts`, {
+      bankName: '工行',
+      accountName: 'B',
+      accountNumber: '6222',
+    }),
+    'bank account',
+  ).id;
+  await b.request('POST', `${base}/litigations`, { summary: '合同纠纷' });
+  bIds.customerAttachment = ok<{ id: string }>(
+    await b.request('POST', `${base}/attachments`, { fileName: '营业执照.txt', contentBase64: 'aGk=' }),
+    'attachment',
+  ).id;
+}
+
+async function seedContractAndInvoice(): Promise<void> {
+  const contract = ok<{ id: string; planNodes: { id: string }[] }>(
+    await b.request('POST', '/api/contracts', {
+      number: 'B-HT-1',
+      customerId: bIds.customer,
+      amount: '1000.00',
+      signedOn: '2026-11-01',
+      planNodes: [{ name: '验收款', amount: '1000.00', dueTrigger: 'on_acceptance', offsetDays: 10 }],
+    }),
+    'contract',
+  );
+  bIds.contract = contract.id;
+  bIds.planNode = contract.planNodes[0]?.id ?? '';
+  const invoice = ok<{ id: string }>(
+    await b.request('POST', '/api/invoices', {
+      customerId: bIds.customer,
+      contractId: bIds.contract,
+      number: 'B-INV-1',
+      invoiceDate: '2026-11-02',
+      amount: '600.00',
+    }),
+    'invoice',
+  );
+  bIds.invoice = invoice.id;
+  ok(await b.request('POST', `/api/invoices/${invoice.id}/issue`, {}, withKey()), 'issue');
+  bIds.invoiceAttachment = ok<{ id: string }>(
+    await b.request('POST', `/api/invoices/${invoice.id}/attachments`, {
+      fileName: '签收单.txt',
+      contentBase64: 'aGk=',
+    }),
+    'sign-off',
+  ).id;
+  bIds.invoiceRequest = ok<{ id: string }>(
+    await b.request('POST', '/api/invoice-requests', { customerId: bIds.customer, amount: '400.00' }),
+    'invoice request',
+  ).id;
+  bIds.approval = ok<{ id: string }>(
+    await b.request('POST', `/api/invoices/${invoice.id}/waivers`, { amount: '1.00', reason: '尾差减免' }),
+    'waiver',
+  ).id;
+}
+
+async function seedMoney(): Promise<void> {
+  const receipt = ok<{ id: string }>(
+    await b.request(
+      'POST',
+      '/api/receipts',
+      {
+        customerId: bIds.customer,
+        receivedOn: '2026-11-03',
+        amount: '300.00',
+        currency: 'CNY',
+        method: 'bank_transfer',
+      },
+      withKey(),
+    ),
+    'receipt',
+  );
+  bIds.receipt = receipt.id;
+  ok(await b.request('POST', `/api/receipts/${receipt.id}/confirm`, {}, withKey()), 'confirm');
+  const detail = ok<{ allocations: { id: string }[] }>(
+    await b.request(
+      'POST',
+      `/api/receipts/${receipt.id}/allocations`,
+      { lines: [{ invoiceId: bIds.invoice, amount: '100.00' }] },
+      withKey(),
+    ),
+    'allocate',
+  );
+  bIds.allocation = detail.allocations[0]?.id ?? '';
+  const pooled = ok<{ id: string }>(
+    await b.request(
+      'POST',
+      '/api/receipts',
+      { receivedOn: '2026-11-04', amount: '50.00', currency: 'CNY', method: 'bank_transfer' },
+      withKey(),
+    ),
+    'pool receipt',
+  );
+  ok(await b.request('POST', `/api/receipts/${pooled.id}/confirm`, {}, withKey()), 'confirm pool');
+  bIds.claim = ok<{ id: string }>(
+    await b.request('POST', `/api/receipts/${pooled.id}/claims`, {
+      customerId: bIds.customer,
+      evidence: '银行回单',
+      split: [],
+    }),
+    'claim',
+  ).id;
+}
+
 beforeAll(async () => {
   t = await createTestApp({ authAttemptsPerMinute: 10_000 });
   a = await signUp(t.app);
   b = await signUp(t.app);
-  const team = await b.request('POST', '/api/teams', { name: 'B team' });
-  bIds.team = team.json().id;
-  const bUser = await addUser(b, 'salesperson', { teamId: bIds.team });
-  bIds.user = bUser.userId;
-  const invitation = await b.request('POST', '/api/invitations', {
-    email: 'pending@b.test',
-    role: 'finance',
-  });
-  bIds.invitation = invitation.json().invitation.id;
-  const token = await b.request('POST', '/api/api-tokens', { name: 'B token', scopes: ['read'] });
-  bIds.apiToken = token.json().token.id;
+  await seedOrganizationB();
   await a.request('POST', '/api/teams', { name: 'A team' });
   await a.request('POST', '/api/invitations', { email: 'pending@a.test', role: 'legal' });
   await a.request('POST', '/api/api-tokens', { name: 'A token', scopes: ['read', 'write'] });
+  await a.request('POST', '/api/customers', { code: 'A-001', name: 'A 客户' });
 });
 afterAll(() => t.close());
 
-/** Which of B's IDs to send to each route that takes one. A new :id route fails the test until it is listed. */
-const ID_FOR_ROUTE: Record<string, keyof typeof bIds> = {
-  '/api/users/:id': 'user',
-  '/api/teams/:id': 'team',
-  '/api/invitations/:id': 'invitation',
-  '/api/api-tokens/:id': 'apiToken',
+/** Which of B's records an `:id` names, by the route's first path segment. */
+const ENTITY_BY_SEGMENT: Record<string, string> = {
+  users: 'user',
+  teams: 'team',
+  invitations: 'invitation',
+  'api-tokens': 'apiToken',
+  customers: 'customer',
+  contracts: 'contract',
+  'plan-nodes': 'planNode',
+  invoices: 'invoice',
+  'invoice-requests': 'invoiceRequest',
+  receipts: 'receipt',
+  allocations: 'allocation',
+  'receipt-claims': 'claim',
+  approvals: 'approval',
 };
 
-const SAMPLE_BODIES: Record<string, unknown> = {
-  PATCH: { name: 'Renamed by A' },
-  POST: {},
-  PUT: {},
+/** Other ID parameters, by name (and for attachments, by whose attachment it is). */
+function foreignIdFor(url: string, param: string): string | undefined {
+  const segment = url.split('/')[2] ?? '';
+  if (param === 'id') return bIds[ENTITY_BY_SEGMENT[segment] ?? ''];
+  if (param === 'contactId') return bIds.contact;
+  if (param === 'accountId') return bIds.bankAccount;
+  if (param === 'attachmentId')
+    return segment === 'invoices' ? bIds.invoiceAttachment : bIds.customerAttachment;
+  return undefined;
+}
+
+/** Parameters that are not record IDs. */
+const NON_ID_PARAMS = new Set(['kind', 'token']);
+
+/** A valid body for each write, so the request reaches the lookup instead of failing validation first. */
+const BODIES: Record<string, unknown> = {
+  'PATCH /api/users/:id': { name: 'x' },
+  'PATCH /api/teams/:id': { name: 'x' },
+  'PATCH /api/customers/:id': { name: 'x' },
+  'POST /api/customers/:id/contacts': { name: 'x' },
+  'PATCH /api/customers/:id/contacts/:contactId': { name: 'x' },
+  'POST /api/customers/:id/bank-accounts': { bankName: 'x', accountName: 'x', accountNumber: '1' },
+  'POST /api/customers/:id/litigations': { summary: 'x' },
+  'POST /api/customers/:id/attachments': { fileName: 'x.txt', contentBase64: 'aGk=' },
+  'PATCH /api/contracts/:id': { title: 'x' },
+  'PUT /api/contracts/:id/plan': {
+    nodes: [{ name: 'x', amount: '1.00', dueTrigger: 'on_signing', offsetDays: 0 }],
+  },
+  'POST /api/plan-nodes/:id/event': { eventOn: '2026-11-05' },
+  'PATCH /api/invoices/:id': { notes: 'x' },
+  'POST /api/invoices/:id/void': { reason: 'x' },
+  'POST /api/invoices/:id/credit-notes': { number: 'CN-X', amount: '1.00', reason: 'x' },
+  'POST /api/invoices/:id/waivers': { amount: '1.00', reason: 'x' },
+  'POST /api/invoices/:id/attachments': { fileName: 'x.txt', contentBase64: 'aGk=' },
+  'POST /api/invoices/:id/offset-requests': { amount: '1.00', reason: 'x', counterparty: 'x' },
+  'POST /api/invoices/:id/goods-settlement-requests': { amount: '1.00', reason: 'x', goodsDescription: 'x' },
+  'POST /api/invoice-requests/:id/decision': { decision: 'approve' },
+  'PATCH /api/receipts/:id': { notes: 'x' },
+  'POST /api/receipts/:id/reverse': { reason: 'x' },
+  'POST /api/receipts/:id/allocations': { lines: [{ invoiceId: randomUUID(), amount: '1.00' }] },
+  'POST /api/receipts/:id/claims': { customerId: randomUUID(), evidence: 'x', split: [] },
+  'POST /api/allocations/:id/reverse': { reason: 'x' },
+  'POST /api/receipt-claims/:id/reject': { comment: 'x' },
+  'POST /api/approvals/:id/decision': { decision: 'approve' },
 };
 
 describe('application scoping', () => {
   it('answers 404 on every route that takes an ID when the ID belongs to another organization', async () => {
-    const idRoutes = t.app.routeTable.filter((route) => route.url.includes(':id') && route.method !== 'HEAD');
-    expect(idRoutes.length).toBeGreaterThan(0);
+    const idRoutes = t.app.routeTable.filter(
+      (route) =>
+        route.method !== 'HEAD' &&
+        [...route.url.matchAll(/:(\w+)/g)].some((m) => !NON_ID_PARAMS.has(m[1] ?? '')),
+    );
+    expect(idRoutes.length).toBeGreaterThan(40);
     for (const route of idRoutes) {
-      const key = ID_FOR_ROUTE[route.url];
-      expect(key, `no foreign ID listed for ${route.method} ${route.url}`).toBeDefined();
-      const url = route.url.replace(':id', bIds[key ?? 'user'] ?? '');
-      const response = await a.request(route.method as 'GET', url, SAMPLE_BODIES[route.method]);
-      expect(response.statusCode, `${route.method} ${url}: ${response.body}`).toBe(404);
+      const url = route.url.replace(/:(\w+)/g, (_whole, param: string) => {
+        const id = foreignIdFor(route.url, param);
+        expect(id, `no foreign ID for :${param} in ${route.method} ${route.url}`).toBeTruthy();
+        return id ?? '';
+      });
+      const key = `${route.method} ${route.url}`;
+      const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : (BODIES[key] ?? {});
+      const response = await a.request(route.method as 'GET', url, body, withKey());
+      expect(response.statusCode, `${key}: ${response.body}`).toBe(404);
       expect(response.json().error.code).toBe('not_found');
     }
   });
@@ -70,14 +259,29 @@ describe('application scoping', () => {
       expect(audit.statusCode).toBe(200);
       expect(audit.json().items).toEqual([]);
     }
+    const filtered = [
+      `/api/customers?teamId=${bIds.team}`,
+      `/api/contracts?customerId=${bIds.customer}`,
+      `/api/invoices?customerId=${bIds.customer}`,
+      `/api/invoices?contractId=${bIds.contract}`,
+      `/api/receipts?customerId=${bIds.customer}`,
+      `/api/invoice-requests?customerId=${bIds.customer}`,
+      `/api/receipt-claims?receiptId=${bIds.receipt}`,
+      `/api/approvals?customerId=${bIds.customer}`,
+    ];
+    for (const url of filtered) {
+      const response = await a.request('GET', url);
+      expect(response.statusCode, url).toBe(200);
+      expect(response.json().items, url).toEqual([]);
+    }
     const allUsers = await a.request('GET', '/api/users');
     expect(allUsers.json().items.map((u: { id: string }) => u.id)).toEqual([a.userId]);
     const teams = await a.request('GET', '/api/teams');
     expect(teams.json().items.map((team: { name: string }) => team.name)).toEqual(['A team']);
-    const invitations = await a.request('GET', '/api/invitations');
-    expect(invitations.json().items.map((i: { email: string }) => i.email)).toEqual(['pending@a.test']);
-    const tokens = await a.request('GET', '/api/api-tokens');
-    expect(tokens.json().items.map((token: { name: string }) => token.name)).toEqual(['A token']);
+    const customers = await a.request('GET', '/api/customers');
+    expect(customers.json().items.map((c: { code: string }) => c.code)).toEqual(['A-001']);
+    const balances = await a.request('GET', '/api/balances/customers');
+    expect(balances.json().items.map((row: { code: string }) => row.code)).toEqual(['A-001']);
   });
 
   it('cannot move a user into another organization’s team', async () => {
@@ -88,42 +292,59 @@ describe('application scoping', () => {
   it('left B’s records untouched after all of A’s attempts', async () => {
     const team = await b.request('GET', '/api/teams');
     expect(team.json().items[0]).toMatchObject({ id: bIds.team, name: 'B team', memberCount: 1 });
-    const tokens = await b.request('GET', '/api/api-tokens');
-    expect(tokens.json().items[0].revokedAt).toBeNull();
-    const invitations = await b.request('GET', '/api/invitations');
-    expect(invitations.json().items.find((i: { id: string }) => i.id === bIds.invitation).status).toBe(
-      'pending',
-    );
+    const customer = await b.request('GET', `/api/customers/${bIds.customer}`);
+    expect(customer.json()).toMatchObject({ code: 'B-001', name: 'B 客户' });
+    const invoice = await b.request('GET', `/api/invoices/${bIds.invoice}`);
+    expect(invoice.json()).toMatchObject({ number: 'B-INV-1', open: '500.00' });
+    const receipt = await b.request('GET', `/api/receipts/${bIds.receipt}`);
+    expect(receipt.json().allocations).toHaveLength(1);
+    const approval = await b.request('GET', `/api/approvals/${bIds.approval}`);
+    expect(approval.json().status).toBe('pending');
   });
 });
 
 describe('row-level security alone', () => {
-  const tables = [
-    'organizations',
-    'teams',
-    'users',
-    'sessions',
-    'invitations',
-    'api_tokens',
-    'audit_log',
-  ] as const;
+  async function tenantTables(): Promise<string[]> {
+    const rows = await t.db.system((tx) =>
+      sql<{ table_name: string }>`
+        SELECT c.relname AS table_name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relkind = 'r'
+          AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id')
+        ORDER BY 1`.execute(tx),
+    );
+    return rows.rows.map((row) => row.table_name);
+  }
 
-  it('shows a tenant only its own rows even when a query has no tenant filter', async () => {
+  it('shows a tenant only its own rows in every tenant table, even when a query has no tenant filter', async () => {
+    const tables = await tenantTables();
+    expect(tables).toEqual(
+      expect.arrayContaining(['customers', 'invoices', 'receipts', 'allocations', 'audit_log']),
+    );
     for (const table of tables) {
-      const rows = await t.db.tenant(a.tenantId, (tx) =>
-        sql<{ tenant_id: string }>`SELECT tenant_id FROM ${sql.table(table)}`.execute(tx),
+      const [own, foreign] = await Promise.all(
+        [a.tenantId, b.tenantId].map((tenantId) =>
+          t.db.tenant(tenantId, (tx) =>
+            sql<{ tenant_id: string }>`SELECT tenant_id FROM ${sql.table(table)}`.execute(tx),
+          ),
+        ),
       );
-      expect(rows.rows.length, table).toBeGreaterThan(0);
-      expect(new Set(rows.rows.map((row) => row.tenant_id)), table).toEqual(new Set([a.tenantId]));
+      expect(
+        own?.rows.every((row) => row.tenant_id === a.tenantId),
+        table,
+      ).toBe(true);
+      expect(
+        foreign?.rows.every((row) => row.tenant_id === b.tenantId),
+        table,
+      ).toBe(true);
     }
   });
 
   it('cannot update, delete or insert another tenant’s rows', async () => {
     const updated = await t.db.tenant(a.tenantId, (tx) =>
       tx
-        .updateTable('teams')
+        .updateTable('customers')
         .set({ name: 'hijacked' })
-        .where('id', '=', bIds.team ?? '')
+        .where('id', '=', bIds.customer ?? '')
         .executeTakeFirst(),
     );
     expect(updated.numUpdatedRows).toBe(0n);
@@ -143,7 +364,8 @@ describe('row-level security alone', () => {
     expect(bTeams.map((row) => row.name)).toEqual(['B team']);
   });
 
-  it('fails closed: with no tenant set, the application role sees no rows at all', async () => {
+  it('fails closed: with no tenant set, the application role sees no rows in any tenant table', async () => {
+    const tables = await tenantTables();
     const counts = await t.db.system(async (tx) => {
       await sql`SET LOCAL ROLE huikuan_app`.execute(tx);
       const result: Record<string, number> = {};
