@@ -4,3 +4,4 @@ export * from './errors';
 export * from './access';
 export * from './ledger';
 export * from './approvals';
+export * from './import';

@@ -34,6 +34,7 @@ import { registerCustomersRoutes } from './modules/customers/customers.routes';
 import { registerContractsRoutes } from './modules/contracts/contracts.routes';
 import { registerInvoicesRoutes } from './modules/invoices/invoices.routes';
 import { registerReceiptsRoutes } from './modules/receipts/receipts.routes';
+import { registerImportRoutes } from './modules/imports/imports.routes';
 
 export type ApiApp = FastifyInstance<
   RawServerDefault,
@@ -117,6 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       registerInvoicesRoutes(typed, deps);
       registerReceiptsRoutes(typed, deps);
       registerApprovalRoutes(typed, deps);
+      registerImportRoutes(typed, deps);
       done();
     },
     { prefix: '/api' },

@@ -14,6 +14,7 @@ import {
   parseOrgCreateOptions,
   type OrgCreateOptions,
 } from './cli/organization-commands';
+import { registerImportCommands } from './cli/import-commands';
 import { registerReportCommands } from './cli/report-commands';
 import { runBackup, runMigrate, runRestore } from './cli/transfer-commands';
 import { createUserFromCli, parseUserCreateOptions, type UserCreateOptions } from './cli/user-commands';
@@ -131,6 +132,7 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
   addDatabaseCommands(program, env);
   addOrgCommands(program, env);
   addUserCommands(program, env);
+  registerImportCommands(program, env);
   registerReportCommands(program, env);
   return program;
 }

@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import { isSupportedCurrency } from '@huikuan/core';
+import { recordAudit, type AuditActor } from '../../platform/audit';
+import type { Database } from '../../platform/db';
+import { AppError } from '../../platform/errors';
+import {
+  checkCustomerRows,
+  checkInvoiceRows,
+  checkReceiptRows,
+  isValidDateFormat,
+  resolveMapping,
+  sortIssues,
+  totalsByCurrency,
+  type ColumnMapping,
+  type ImportIssue,
+  type ImportKind,
+  type ImportOptions,
+  type ImportResult,
+  type ImportSummary,
+  type ImportTable,
+  type ResolvedMapping,
+} from '@huikuan/core';
+import type { ImportContext, ImportCounts, ImportProgress, KindOutcome } from './import-context';
+import { importCustomerRows } from './import-customers';
+import { importInvoiceRows } from './import-invoices';
+import { importReceiptRows } from './import-receipts';
+import { readTable, type FileFormat, type TextEncoding } from './read-file';
+
+export type ImportRequest = {
+  kind: ImportKind;
+  fileName: string;
+  content: Uint8Array;
+  format?: FileFormat | undefined;
+  encoding?: TextEncoding | undefined;
+  mapping?: ColumnMapping | undefined;
+  dateFormat?: string | undefined;
+  /** For rows that name no currency; the organization's base currency when absent. */
+  currency?: string | undefined;
+  decimalSeparator?: '.' | ',' | undefined;
+  delimiter?: ',' | ';' | '\t' | undefined;
+  isDryRun: boolean;
+};
+
+const NO_COUNTS: ImportCounts = { newCustomers: 0, invoices: 0, receipts: 0, allocations: 0, totals: [] };
+
+function assertOptions(request: ImportRequest): void {
+  const issues: { path: string; message: string }[] = [];
+  if (request.dateFormat !== undefined && !isValidDateFormat(request.dateFormat)) {
+    issues.push({ path: 'dateFormat', message: 'a date format needs YYYY, MM (or M) and DD (or D)' });
+  }
+  if (request.currency !== undefined && !isSupportedCurrency(request.currency)) {
+    issues.push({ path: 'currency', message: `unsupported currency ${request.currency}` });
+  }
+  if (issues.length > 0) throw new AppError('validation_failed', {}, issues);
+}
+
+function checkRows(
+  kind: ImportKind,
+  table: ImportTable,
+  resolved: ResolvedMapping,
+  options: ImportOptions,
+  onProgress: ImportProgress,
+) {
+  const total = table.rows.length;
+  // Every 1,000 rows is often enough for a bar and cheap enough not to slow the check down.
+  const onRow = (done: number) => {
+    if (done % 1000 === 0 || done === total) onProgress('validate', done, total);
+  };
+  switch (kind) {
+    case 'invoices':
+      return checkInvoiceRows(table, resolved, options, onRow);
+    case 'customers':
+      return checkCustomerRows(table, resolved, options, onRow);
+    case 'receipts':
+      return checkReceiptRows(table, resolved, options, onRow);
+  }
+}
+
+async function writeKind(
+  ctx: ImportContext,
+  checked: ReturnType<typeof checkRows>,
+  kind: ImportKind,
+  resolved: ResolvedMapping,
+): Promise<KindOutcome> {
+  switch (kind) {
+    case 'invoices':
+      return importInvoiceRows(
+        ctx,
+        checked.rows as Parameters<typeof importInvoiceRows>[1],
+        resolved.mapping,
+      );
+    case 'customers':
+      return importCustomerRows(
+        ctx,
+        checked.rows as Parameters<typeof importCustomerRows>[1],
+        resolved.mapping,
+      );
+    case 'receipts':
+      return importReceiptRows(
+        ctx,
+        checked.rows as Parameters<typeof importReceiptRows>[1],
+        resolved.mapping,
+      );
+  }
+}
+
+function summaryOf(
+  request: ImportRequest,
+  rows: number,
+  counts: ImportCounts,
+  isCommitted: boolean,
+): ImportSummary {
+  const { totals, ...numbers } = counts;
+  return {
+    kind: request.kind,
+    fileName: request.fileName,
+    rows,
+    ...numbers,
+    totals: totalsByCurrency(totals),
+    isCommitted,
+  };
+}
+
+/**
+ * Reads, checks and (unless a dry run) writes one file, all or nothing: every row is checked first and every
+ * problem reported; only a file without any is written, in one tenant transaction with one audit entry.
+ */
+export async function runImport(
+  db: Database,
+  actor: AuditActor,
+  request: ImportRequest,
+  now: Date,
+  onProgress: ImportProgress = () => {},
+): Promise<ImportResult> {
+  assertOptions(request);
+  onProgress('parse', 0, 1);
+  const read = await readTable(request.fileName, request.content, request);
+  onProgress('parse', 1, 1);
+  if (!read.table) return { summary: summaryOf(request, 0, NO_COUNTS, false), errors: read.issues };
+  const table = read.table;
+  const { resolved, issues: headerIssues } = resolveMapping(request.kind, table, request.mapping);
+  if (headerIssues.length > 0) {
+    return { summary: summaryOf(request, table.rows.length, NO_COUNTS, false), errors: headerIssues };
+  }
+  return db.tenant(actor.tenantId, async (tx) => {
+    const organization = await tx
+      .selectFrom('organizations')
+      .select('base_currency')
+      .where('tenant_id', '=', actor.tenantId)
+      .executeTakeFirstOrThrow();
+    const options: ImportOptions = {
+      dateFormat: request.dateFormat ?? 'YYYY-MM-DD',
+      defaultCurrency: request.currency ?? organization.base_currency.trim(),
+      decimal: request.decimalSeparator === ',' ? { decimalSeparator: ',' } : {},
+    };
+    const checked = checkRows(request.kind, table, resolved, options, onProgress);
+    const rowIssues: ImportIssue[] = checked.issues;
+    // Rows that failed on their own are not looked up; the database checks the rest, with nothing written yet.
+    const isDryRun = request.isDryRun || rowIssues.length > 0;
+    const ctx: ImportContext = { tx, actor, now, isDryRun, onProgress };
+    const outcome = await writeKind(ctx, checked, request.kind, resolved);
+    const errors = sortIssues([...rowIssues, ...outcome.issues]);
+    const isCommitted = !isDryRun && errors.length === 0;
+    const summary = summaryOf(request, table.rows.length, outcome.counts, isCommitted);
+    if (isCommitted) {
+      const { isCommitted: _, ...counts } = summary;
+      await recordAudit(tx, actor, {
+        action: 'import.committed',
+        entityType: 'import',
+        entityId: randomUUID(),
+        after: counts,
+      });
+    }
+    return { summary, errors };
+  });
+}
