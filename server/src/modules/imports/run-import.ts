@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { isSupportedCurrency } from '@huikuan/core';
 import { recordAudit, type AuditActor } from '../../platform/audit';
@@ -142,7 +143,7 @@ export async function runImport(
   if (headerIssues.length > 0) {
     return { summary: summaryOf(request, table.rows.length, NO_COUNTS, false), errors: headerIssues };
   }
-  return db.tenant(actor.tenantId, async (tx) => {
+  const result = await db.tenant(actor.tenantId, async (tx) => {
     const organization = await tx
       .selectFrom('organizations')
       .select('base_currency')
@@ -173,4 +174,19 @@ export async function runImport(
     }
     return { summary, errors };
   });
+  if (result.summary.isCommitted) await refreshPlannerStatistics(db);
+  return result;
+}
+
+/**
+ * A large import changes table sizes by orders of magnitude. PGlite has no autovacuum, so without fresh statistics
+ * the planner keeps plans made for near-empty tables (foreign-key checks on allocations scanned whole tables,
+ * making later writes quadratic). ANALYZE needs the table owner, hence the system connection.
+ */
+async function refreshPlannerStatistics(db: Database): Promise<void> {
+  await db.system((tx) =>
+    sql`ANALYZE customers, invoices, invoice_lines, receipts, allocations, credit_notes, invoice_voids`.execute(
+      tx,
+    ),
+  );
 }
