@@ -75,20 +75,28 @@ export function withQuery(path: string, params: QueryParams): string {
   return text === '' ? path : `${path}?${text}`;
 }
 
-function buildHeaders(method: HttpMethod, hasBody: boolean): Headers {
-  const headers = new Headers({ Accept: 'application/json', 'Accept-Language': state.locale });
+/** Extra headers for one request, e.g. the Idempotency-Key of a money-moving POST. */
+export type RequestOptions = { headers?: Record<string, string> };
+
+function buildHeaders(method: HttpMethod, hasBody: boolean, extra: Record<string, string> = {}): Headers {
+  const headers = new Headers({ ...extra, Accept: 'application/json', 'Accept-Language': state.locale });
   if (hasBody) headers.set('Content-Type', 'application/json');
   if (method !== 'GET' && state.csrfToken !== null) headers.set('X-CSRF-Token', state.csrfToken);
   return headers;
 }
 
-async function send(method: HttpMethod, path: string, body: unknown): Promise<Response> {
+async function send(
+  method: HttpMethod,
+  path: string,
+  body: unknown,
+  options: RequestOptions,
+): Promise<Response> {
   const hasBody = body !== undefined;
   try {
     return await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers: buildHeaders(method, hasBody),
+      headers: buildHeaders(method, hasBody, options.headers),
       body: hasBody ? JSON.stringify(body) : undefined,
     });
   } catch {
@@ -122,8 +130,9 @@ export async function apiRequest<S extends z.ZodType>(
   path: string,
   schema: S,
   body?: unknown,
+  options: RequestOptions = {},
 ): Promise<z.output<S>> {
-  const response = await send(method, path, body);
+  const response = await send(method, path, body, options);
   const data = await readJson(response);
   if (!response.ok) throw toApiError(response, data);
   const parsed = schema.safeParse(data);

@@ -4,6 +4,7 @@ import {
   AuditOutlined,
   BarChartOutlined,
   BellOutlined,
+  CheckSquareOutlined,
   ContactsOutlined,
   DollarOutlined,
   FileDoneOutlined,
@@ -16,6 +17,7 @@ import {
 } from '@ant-design/icons';
 import type { Permission } from '@huikuan/core';
 import type { ReactNode } from 'react';
+import { PendingApprovalsBadge } from '../features/approvals/PendingApprovalsBadge';
 import type { MessageKey } from './i18n';
 
 /** One entry of the side menu; the router and the menu both read this list so they cannot drift apart. */
@@ -25,6 +27,8 @@ export type NavEntry = {
   icon: ReactNode;
   /** Hidden (and its route refused) for users without it; null means every signed-in user. */
   permission: Permission | null;
+  /** Shown after the label, e.g. a count of items waiting. */
+  badge?: ReactNode;
 };
 
 export const HOME_ENTRY: NavEntry = {
@@ -34,12 +38,19 @@ export const HOME_ENTRY: NavEntry = {
   permission: null,
 };
 
-/** Business modules, filled in by later work; until then each shows a "coming soon" page. */
+/** Business modules; those not built yet show a "coming soon" page (see the router). */
 export const MODULE_ENTRIES: readonly NavEntry[] = [
   { path: '/customers', labelKey: 'nav.customers', icon: <ContactsOutlined />, permission: 'records.read' },
   { path: '/contracts', labelKey: 'nav.contracts', icon: <FileTextOutlined />, permission: 'records.read' },
   { path: '/invoices', labelKey: 'nav.invoices', icon: <FileDoneOutlined />, permission: 'records.read' },
   { path: '/receipts', labelKey: 'nav.receipts', icon: <DollarOutlined />, permission: 'records.read' },
+  {
+    path: '/approvals',
+    labelKey: 'nav.approvals',
+    icon: <CheckSquareOutlined />,
+    permission: 'records.read',
+    badge: <PendingApprovalsBadge />,
+  },
   { path: '/aging', labelKey: 'nav.aging', icon: <ScheduleOutlined />, permission: 'records.read' },
   { path: '/collections', labelKey: 'nav.collections', icon: <BellOutlined />, permission: 'records.read' },
   { path: '/targets', labelKey: 'nav.targets', icon: <TrophyOutlined />, permission: 'records.read' },

@@ -1,8 +1,8 @@
-import { lazy, type ComponentType } from 'react';
+import { lazy, type ComponentType, type ReactNode } from 'react';
 import { createBrowserRouter, type RouteObject } from 'react-router';
 import { ComingSoonPage } from '../features/modules/ComingSoonPage';
 import { NotFound, RedirectIfSignedIn, RequirePermission, RequireSession } from './guards';
-import { MODULE_ENTRIES } from './navigation';
+import { MODULE_ENTRIES, type NavEntry } from './navigation';
 import { PublicLayout } from './PublicLayout';
 import { RouteError } from './RouteError';
 import { AppShell } from './shell/AppShell';
@@ -27,18 +27,57 @@ const UsersPage = lazyNamed(() => import('../features/users/UsersPage'), 'UsersP
 const TeamsPage = lazyNamed(() => import('../features/teams/TeamsPage'), 'TeamsPage');
 const ApiTokensPage = lazyNamed(() => import('../features/api-tokens/ApiTokensPage'), 'ApiTokensPage');
 const AuditLogPage = lazyNamed(() => import('../features/audit/AuditLogPage'), 'AuditLogPage');
+const CustomersPage = lazyNamed(() => import('../features/customers/CustomersPage'), 'CustomersPage');
+const CustomerDetailPage = lazyNamed(
+  () => import('../features/customers/CustomerDetailPage'),
+  'CustomerDetailPage',
+);
+const ContractsPage = lazyNamed(() => import('../features/contracts/ContractsPage'), 'ContractsPage');
+const ContractDetailPage = lazyNamed(
+  () => import('../features/contracts/ContractDetailPage'),
+  'ContractDetailPage',
+);
+const InvoicesPage = lazyNamed(() => import('../features/invoices/InvoicesPage'), 'InvoicesPage');
+const InvoiceDetailPage = lazyNamed(
+  () => import('../features/invoices/InvoiceDetailPage'),
+  'InvoiceDetailPage',
+);
+const ReceiptsPage = lazyNamed(() => import('../features/receipts/ReceiptsPage'), 'ReceiptsPage');
+const ReceiptDetailPage = lazyNamed(
+  () => import('../features/receipts/ReceiptDetailPage'),
+  'ReceiptDetailPage',
+);
+const ApprovalsPage = lazyNamed(() => import('../features/approvals/ApprovalsPage'), 'ApprovalsPage');
 
-const moduleRoutes: RouteObject[] = MODULE_ENTRIES.map((entry) => ({
-  path: entry.path.slice(1),
-  element:
-    entry.permission === null ? (
-      <ComingSoonPage labelKey={entry.labelKey} />
-    ) : (
-      <RequirePermission permission={entry.permission}>
-        <ComingSoonPage labelKey={entry.labelKey} />
-      </RequirePermission>
-    ),
-}));
+/** Built modules: the list page at the menu path, plus a detail page at path/:id where there is one. */
+const MODULE_PAGES: Record<string, { list: ComponentType; detail?: ComponentType }> = {
+  '/customers': { list: CustomersPage, detail: CustomerDetailPage },
+  '/contracts': { list: ContractsPage, detail: ContractDetailPage },
+  '/invoices': { list: InvoicesPage, detail: InvoiceDetailPage },
+  '/receipts': { list: ReceiptsPage, detail: ReceiptDetailPage },
+  '/approvals': { list: ApprovalsPage },
+};
+
+function guarded(entry: NavEntry, element: ReactNode): ReactNode {
+  return entry.permission === null ? (
+    element
+  ) : (
+    <RequirePermission permission={entry.permission}>{element}</RequirePermission>
+  );
+}
+
+const moduleRoutes: RouteObject[] = MODULE_ENTRIES.flatMap((entry) => {
+  const pages = MODULE_PAGES[entry.path];
+  if (pages === undefined)
+    return [
+      { path: entry.path.slice(1), element: guarded(entry, <ComingSoonPage labelKey={entry.labelKey} />) },
+    ];
+  const { list: List, detail: Detail } = pages;
+  const routes: RouteObject[] = [{ path: entry.path.slice(1), element: guarded(entry, <List />) }];
+  if (Detail !== undefined)
+    routes.push({ path: `${entry.path.slice(1)}/:id`, element: guarded(entry, <Detail />) });
+  return routes;
+});
 
 const settingsRoutes: RouteObject[] = [
   { path: 'settings', element: <OrganizationPage /> },

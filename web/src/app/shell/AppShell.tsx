@@ -19,7 +19,13 @@ import { UserMenu } from './UserMenu';
 type MenuItem = Required<MenuProps>['items'][number];
 
 function toMenuItem(entry: NavEntry, t: Translate): MenuItem {
-  return { key: entry.path, icon: entry.icon, label: <Link to={entry.path}>{t(entry.labelKey)}</Link> };
+  const label = (
+    <Link to={entry.path}>
+      {t(entry.labelKey)}
+      {entry.badge}
+    </Link>
+  );
+  return { key: entry.path, icon: entry.icon, label };
 }
 
 function useMenuItems(): MenuItem[] {
