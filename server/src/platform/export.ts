@@ -1,5 +1,12 @@
 import ExcelJS from 'exceljs';
-import { minorToDecimalString, type Money } from '@huikuan/core';
+import { minorToDecimalString, type Locale, type Money } from '@huikuan/core';
+import { z } from 'zod';
+import { recordAudit } from './audit';
+import { todayIn, type Clock } from './clock';
+import type { Tx } from './db';
+import type { AppDeps } from './deps';
+import { AppError } from './errors';
+import type { Actor } from './request-context';
 
 /**
  * Exports of lists to CSV and XLSX. Both are safe against formula injection: a customer named "=HYPERLINK(…)"
@@ -92,4 +99,117 @@ export async function toXlsx<Row>(
   }
   const buffer = await workbook.xlsx.writeBuffer();
   return Buffer.from(buffer);
+}
+
+/** The largest export we build in one request; more than this is a 400 asking for narrower filters. */
+export const EXPORT_MAX_ROWS = 200_000;
+/** Rows fetched per keyset page while walking a list for an export. */
+export const EXPORT_PAGE_SIZE = 1000;
+
+export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+/** Merged into each list's query schema (without cursor and limit) to make its export's query. */
+export const exportFormatShape = { format: z.enum(EXPORT_FORMATS).default('xlsx') };
+
+/** A column title in both languages. */
+export function title(zhCN: string, en: string): Record<Locale, string> {
+  return { 'zh-CN': zhCN, en };
+}
+
+/** A column whose title follows the request's language. */
+export type LocalizedExportColumn<Row> = Omit<ExportColumn<Row>, 'header'> & {
+  header: Record<Locale, string>;
+};
+
+export type ListPage<Row> = { items: Row[]; nextCursor: string | null };
+export type PageFetcher<Row> = (cursor: string | undefined, limit: number) => Promise<ListPage<Row>>;
+
+/** How one list exports: its name (file name and audit), columns, and the list use case it pages through. */
+export type ListExport<Filters, Row> = {
+  /** 'invoices': the file is invoices-2026-11-22.xlsx and the audit action invoice.exported. */
+  list: string;
+  entity: string;
+  fileName: Record<Locale, string>;
+  columns: readonly LocalizedExportColumn<Row>[];
+  page: (actor: Actor, filters: Filters, cursor: string | undefined, limit: number) => Promise<ListPage<Row>>;
+};
+
+function tooManyRows(maxRows: number, locale: Locale): AppError {
+  const detail =
+    locale === 'zh-CN'
+      ? `导出超过 ${maxRows} 行，请缩小筛选范围`
+      : `the export has more than ${maxRows} rows; narrow the filters`;
+  return new AppError('bad_request', { detail });
+}
+
+/**
+ * Every row of a list, walking its keyset pages: the same use case, filters and record scope as the list screen,
+ * a bounded page at a time, refusing with a 400 past `maxRows` instead of building a file nobody can open.
+ */
+export async function collectPages<Row>(
+  fetchPage: PageFetcher<Row>,
+  options: { maxRows?: number; pageSize?: number; locale?: Locale } = {},
+): Promise<Row[]> {
+  const maxRows = options.maxRows ?? EXPORT_MAX_ROWS;
+  const pageSize = options.pageSize ?? EXPORT_PAGE_SIZE;
+  const rows: Row[] = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await fetchPage(cursor, pageSize);
+    for (const item of page.items) rows.push(item);
+    if (rows.length > maxRows) throw tooManyRows(maxRows, options.locale ?? 'zh-CN');
+    if (page.nextCursor === null) return rows;
+    cursor = page.nextCursor;
+  }
+}
+
+export type ExportFile = { fileName: string; contentType: string; content: Buffer };
+
+const CONTENT_TYPES: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+async function organizationTodayOf(tx: Tx, tenantId: string, clock: Clock): Promise<string> {
+  const organization = await tx
+    .selectFrom('organizations')
+    .select('timezone')
+    .where('tenant_id', '=', tenantId)
+    .executeTakeFirst();
+  return todayIn(clock, organization?.timezone ?? 'Asia/Shanghai');
+}
+
+/**
+ * The whole filtered list as a CSV or XLSX file. Reading every row of a list is worth recording, so the export is
+ * audited (which list, which filters, how many rows) in a transaction of its own after the rows are read.
+ */
+export async function buildListExport<Filters, Row>(
+  deps: AppDeps,
+  actor: Actor,
+  definition: ListExport<Filters, Row>,
+  query: Filters & { format: ExportFormat },
+  locale: Locale,
+): Promise<ExportFile> {
+  const { format, ...rest } = query;
+  const filters = rest as Filters;
+  const rows = await collectPages((cursor, limit) => definition.page(actor, filters, cursor, limit), {
+    locale,
+  });
+  const columns = definition.columns.map((column) => ({ ...column, header: column.header[locale] }));
+  const today = await deps.db.tenant(actor.tenantId, async (tx) => {
+    await recordAudit(tx, actor, {
+      action: `${definition.entity}.exported`,
+      entityType: 'export',
+      entityId: definition.list,
+      after: { list: definition.list, format, filters, rows: rows.length },
+    });
+    return organizationTodayOf(tx, actor.tenantId, deps.clock);
+  });
+  const content =
+    format === 'csv' ? toCsv(rows, columns) : await toXlsx(rows, columns, definition.fileName[locale]);
+  return {
+    fileName: `${definition.fileName[locale]}-${today}.${format}`,
+    contentType: CONTENT_TYPES[format],
+    content,
+  };
 }

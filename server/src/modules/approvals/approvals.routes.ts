@@ -5,6 +5,9 @@ import {
   approvalRequestSchema,
   idParamSchema,
 } from '@huikuan/core/contracts';
+import { exportFormatShape } from '../../platform/export';
+import { exportListRoute } from '../customers/export-route';
+import { approvalExport } from './export-approvals';
 import type { ApiApp } from '../../app';
 import type { AppDeps } from '../../platform/deps';
 import { requireActor } from '../../platform/request-context';
@@ -12,6 +15,17 @@ import { cancelApproval, decideApproval, getApprovalOrThrow, listApprovals } fro
 
 export function registerApprovalRoutes(app: ApiApp, deps: AppDeps): void {
   const tags = ['approvals'];
+  app.get(
+    '/approvals/export',
+    {
+      schema: {
+        tags: ['exports'],
+        querystring: approvalListQuerySchema.omit({ cursor: true, limit: true }).extend(exportFormatShape),
+      },
+    },
+    (request, reply) =>
+      exportListRoute(deps, request, reply, 'records.read', approvalExport(deps), request.query),
+  );
   app.get(
     '/approvals',
     { schema: { tags, querystring: approvalListQuerySchema, response: { 200: approvalPageSchema } } },

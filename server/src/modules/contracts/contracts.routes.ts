@@ -9,6 +9,9 @@ import {
   salesContractPageSchema,
   updateSalesContractRequestSchema,
 } from '@huikuan/core/contracts';
+import { exportFormatShape } from '../../platform/export';
+import { exportListRoute } from '../customers/export-route';
+import { contractExport } from './export-contracts';
 import type { ApiApp } from '../../app';
 import type { AppDeps } from '../../platform/deps';
 import { requireActor } from '../../platform/request-context';
@@ -21,6 +24,19 @@ import { replacePlan, setContractStatus, updateContract } from './update-contrac
 export function registerContractsRoutes(app: ApiApp, deps: AppDeps): void {
   const tags = ['contracts'];
   const detail = { 200: salesContractDetailSchema };
+  app.get(
+    '/contracts/export',
+    {
+      schema: {
+        tags: ['exports'],
+        querystring: salesContractListQuerySchema
+          .omit({ cursor: true, limit: true })
+          .extend(exportFormatShape),
+      },
+    },
+    (request, reply) =>
+      exportListRoute(deps, request, reply, 'records.read', contractExport(deps), request.query),
+  );
   app.get(
     '/contracts',
     {

@@ -24,6 +24,9 @@ import {
   updateCustomerRequestSchema,
   uploadAttachmentRequestSchema,
 } from '@huikuan/core/contracts';
+import { exportFormatShape } from '../../platform/export';
+import { exportListRoute } from './export-route';
+import { customerExport } from './export-customers';
 import type { ApiApp } from '../../app';
 import type { AppDeps } from '../../platform/deps';
 import { requireActor } from '../../platform/request-context';
@@ -52,6 +55,17 @@ export function registerCustomersRoutes(app: ApiApp, deps: AppDeps): void {
 
 function registerCustomerRecordRoutes(app: ApiApp, deps: AppDeps): void {
   const tags = ['customers'];
+  app.get(
+    '/customers/export',
+    {
+      schema: {
+        tags: ['exports'],
+        querystring: customerListQuerySchema.omit({ cursor: true, limit: true }).extend(exportFormatShape),
+      },
+    },
+    (request, reply) =>
+      exportListRoute(deps, request, reply, 'records.read', customerExport(deps), request.query),
+  );
   app.get(
     '/customers',
     { schema: { tags, querystring: customerListQuerySchema, response: { 200: customerPageSchema } } },

@@ -23,6 +23,9 @@ import {
   voidInvoiceRequestSchema,
   waiverRequestSchema,
 } from '@huikuan/core/contracts';
+import { exportFormatShape } from '../../platform/export';
+import { exportListRoute } from '../customers/export-route';
+import { invoiceExport, invoiceRequestExport } from './export-invoices';
 import type { ApiApp } from '../../app';
 import type { AppDeps } from '../../platform/deps';
 import { idempotencyKeyOf } from '../../platform/idempotency';
@@ -70,6 +73,17 @@ export function registerInvoicesRoutes(app: ApiApp, deps: AppDeps): void {
 
 function registerInvoiceCrudRoutes(app: ApiApp, deps: AppDeps): void {
   const tags = ['invoices'];
+  app.get(
+    '/invoices/export',
+    {
+      schema: {
+        tags: ['exports'],
+        querystring: invoiceListQuerySchema.omit({ cursor: true, limit: true }).extend(exportFormatShape),
+      },
+    },
+    (request, reply) =>
+      exportListRoute(deps, request, reply, 'records.read', invoiceExport(deps), request.query),
+  );
   app.get(
     '/invoices',
     { schema: { tags, querystring: invoiceListQuerySchema, response: { 200: invoicePageSchema } } },
@@ -242,6 +256,19 @@ function registerInvoiceAttachmentRoutes(app: ApiApp, deps: AppDeps): void {
 
 function registerInvoiceRequestRoutes(app: ApiApp, deps: AppDeps): void {
   const tags = ['invoice-requests'];
+  app.get(
+    '/invoice-requests/export',
+    {
+      schema: {
+        tags: ['exports'],
+        querystring: invoiceRequestListQuerySchema
+          .omit({ cursor: true, limit: true })
+          .extend(exportFormatShape),
+      },
+    },
+    (request, reply) =>
+      exportListRoute(deps, request, reply, 'records.read', invoiceRequestExport(deps), request.query),
+  );
   app.get(
     '/invoice-requests',
     {

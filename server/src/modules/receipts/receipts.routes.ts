@@ -26,6 +26,9 @@ import {
   reverseReceiptRequestSchema,
   updateReceiptRequestSchema,
 } from '@huikuan/core/contracts';
+import { exportFormatShape } from '../../platform/export';
+import { exportListRoute } from '../customers/export-route';
+import { receiptExport, claimExport } from './export-receipts';
 import type { ApiApp } from '../../app';
 import type { AppDeps } from '../../platform/deps';
 import { idempotencyKeyOf } from '../../platform/idempotency';
@@ -44,6 +47,17 @@ const WRITE = 'records.write';
 
 function registerReceiptRoutes(app: ApiApp, deps: AppDeps): void {
   const tags = ['receipts'];
+  app.get(
+    '/receipts/export',
+    {
+      schema: {
+        tags: ['exports'],
+        querystring: receiptListQuerySchema.omit({ cursor: true, limit: true }).extend(exportFormatShape),
+      },
+    },
+    (request, reply) =>
+      exportListRoute(deps, request, reply, 'records.read', receiptExport(deps), request.query),
+  );
   app.get(
     '/receipts',
     { schema: { tags, querystring: receiptListQuerySchema, response: { 200: receiptPageSchema } } },
@@ -168,6 +182,17 @@ function registerClaimRoutes(app: ApiApp, deps: AppDeps): void {
       reply
         .status(201)
         .send(await createClaim(deps, requireActor(request, WRITE), request.params.id, request.body)),
+  );
+  app.get(
+    '/receipt-claims/export',
+    {
+      schema: {
+        tags: ['exports'],
+        querystring: claimListQuerySchema.omit({ cursor: true, limit: true }).extend(exportFormatShape),
+      },
+    },
+    (request, reply) =>
+      exportListRoute(deps, request, reply, 'records.read', claimExport(deps), request.query),
   );
   app.get(
     '/receipt-claims',

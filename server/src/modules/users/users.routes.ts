@@ -13,6 +13,9 @@ import {
   userSchema,
 } from '@huikuan/core/contracts';
 import { z } from 'zod';
+import { exportFormatShape } from '../../platform/export';
+import { exportListRoute } from '../customers/export-route';
+import { userExport } from './export-users';
 import type { ApiApp } from '../../app';
 import type { AppDeps } from '../../platform/deps';
 import { requireActor } from '../../platform/request-context';
@@ -26,6 +29,16 @@ const tokenParamSchema = z.object({ token: z.string().min(10).max(200) });
 
 export function registerUserRoutes(app: ApiApp, deps: AppDeps): void {
   const tags = ['users'];
+  app.get(
+    '/users/export',
+    {
+      schema: {
+        tags: ['exports'],
+        querystring: userListQuerySchema.omit({ cursor: true, limit: true }).extend(exportFormatShape),
+      },
+    },
+    (request, reply) => exportListRoute(deps, request, reply, 'users.read', userExport(deps), request.query),
+  );
   app.get(
     '/users',
     { schema: { tags, querystring: userListQuerySchema, response: { 200: userPageSchema } } },

@@ -38,6 +38,11 @@ export const en: Messages = {
   'common.status': 'Status',
   'common.name': 'Name',
 
+  'export.button': 'Export',
+  'export.xlsx': 'Excel (.xlsx)',
+  'export.csv': 'CSV (.csv)',
+  'export.failed': 'Export failed',
+
   'errors.network': 'Cannot reach the server; check the connection and retry',
   'errors.unexpected': 'Something unexpected went wrong',
   'errors.forbiddenTitle': 'No access',

@@ -41,6 +41,11 @@ export const zhCN = {
   'common.status': '状态',
   'common.name': '名称',
 
+  'export.button': '导出',
+  'export.xlsx': 'Excel（.xlsx）',
+  'export.csv': 'CSV（.csv）',
+  'export.failed': '导出失败',
+
   'errors.network': '无法连接服务器，请检查网络后重试',
   'errors.unexpected': '出现意外错误',
   'errors.forbiddenTitle': '没有访问权限',

@@ -20,6 +20,7 @@ import {
   type ApprovalStatus,
 } from './api';
 import { DecisionModal, type Decision } from './DecisionModal';
+import { ExportButton } from '../../ui/ExportButton';
 
 const STATUS_COLORS: Record<ApprovalStatus, string> = {
   pending: 'gold',
@@ -171,6 +172,7 @@ export function ApprovalsPage() {
               options={APPROVAL_KINDS.map((value) => ({ value, label: t(`approvals.kind.${value}`) }))}
               onChange={(kind) => setFilters({ ...filters, kind: kind ?? null })}
             />
+            <ExportButton path="/api/approvals" filters={filters} testId="approvals-export" />
           </Flex>
           {pages.isError ? <ErrorAlert error={pages.error} onRetry={() => void pages.refetch()} /> : null}
           <div data-testid="approvals-table">

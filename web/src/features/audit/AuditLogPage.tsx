@@ -7,6 +7,7 @@ import { Page } from '../../ui/Page';
 import { NO_AUDIT_FILTERS, useAuditPages, type AuditFilters } from './api';
 import { AuditFiltersBar } from './AuditFiltersBar';
 import { AuditTable } from './AuditTable';
+import { ExportButton } from '../../ui/ExportButton';
 
 export function AuditLogPage() {
   const t = useT();
@@ -14,7 +15,10 @@ export function AuditLogPage() {
   const pages = useAuditPages(filters);
   const entries = useMemo(() => pages.data?.pages.flatMap((page) => page.items) ?? [], [pages.data]);
   return (
-    <Page title={t('audit.title')}>
+    <Page
+      title={t('audit.title')}
+      extra={<ExportButton path="/api/audit" filters={filters} testId="audit-export" />}
+    >
       <Card>
         <Flex vertical gap={16}>
           <AuditFiltersBar onChange={setFilters} />

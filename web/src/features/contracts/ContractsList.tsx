@@ -9,6 +9,7 @@ import { LoadMore } from '../../ui/LoadMore';
 import { MoneyText } from '../../ui/MoneyText';
 import { useContractsPages, type ContractFilters, type ContractStatus } from './api';
 import { ContractStatusTag } from './labels';
+import { ExportButton } from '../../ui/ExportButton';
 
 function useContractColumns(showCustomer: boolean): TableColumnsType<SalesContract> {
   const t = useT();
@@ -76,6 +77,7 @@ export function ContractsList({ customerId }: { customerId?: string }) {
           }))}
           onChange={(status) => setFilters({ ...filters, status: status ?? null })}
         />
+        <ExportButton path="/api/contracts" filters={filters} testId="contracts-export" />
       </Flex>
       {pages.isError ? <ErrorAlert error={pages.error} onRetry={() => void pages.refetch()} /> : null}
       <div data-testid="contracts-table">

@@ -12,6 +12,7 @@ import { useTeams } from '../teams/api';
 import { useUserOptions } from '../users/api';
 import { NO_CUSTOMER_FILTERS, useCustomersPages, type CustomerFilters } from './api';
 import { CustomerFormDrawer } from './CustomerFormDrawer';
+import { ExportButton } from '../../ui/ExportButton';
 
 function useCustomerColumns(): TableColumnsType<Customer> {
   const t = useT();
@@ -117,16 +118,19 @@ export function CustomersPage() {
     <Page
       title={t('nav.customers')}
       extra={
-        canWrite ? (
-          <Button
-            type="primary"
-            icon={<PlusOutlined />}
-            onClick={() => setCreating(true)}
-            data-testid="customer-create"
-          >
-            {t('customers.create')}
-          </Button>
-        ) : null
+        <Flex gap={8}>
+          <ExportButton path="/api/customers" filters={filters} testId="customers-export" />
+          {canWrite ? (
+            <Button
+              type="primary"
+              icon={<PlusOutlined />}
+              onClick={() => setCreating(true)}
+              data-testid="customer-create"
+            >
+              {t('customers.create')}
+            </Button>
+          ) : null}
+        </Flex>
       }
     >
       <Card>

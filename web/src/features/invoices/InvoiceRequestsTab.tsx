@@ -25,6 +25,7 @@ import {
 } from './api';
 import { InvoiceFormDrawer, type InvoicePreset } from './InvoiceFormDrawer';
 import { InvoiceRequestStatusTag } from './labels';
+import { ExportButton } from '../../ui/ExportButton';
 
 type Deciding = { request: InvoiceRequest; decision: Decision };
 
@@ -140,15 +141,18 @@ export function InvoiceRequestsTab() {
           ]}
           onChange={(status) => setFilters({ status: status === 'all' ? null : status })}
         />
-        {canWrite ? (
-          <Button
-            icon={<PlusOutlined />}
-            onClick={() => setCreating(true)}
-            data-testid="invoice-request-create"
-          >
-            {t('invoiceRequests.create')}
-          </Button>
-        ) : null}
+        <Flex gap={8}>
+          <ExportButton path="/api/invoice-requests" filters={filters} testId="invoice-requests-export" />
+          {canWrite ? (
+            <Button
+              icon={<PlusOutlined />}
+              onClick={() => setCreating(true)}
+              data-testid="invoice-request-create"
+            >
+              {t('invoiceRequests.create')}
+            </Button>
+          ) : null}
+        </Flex>
       </Flex>
       {pages.isError ? <ErrorAlert error={pages.error} onRetry={() => void pages.refetch()} /> : null}
       <div data-testid="invoice-requests-table">

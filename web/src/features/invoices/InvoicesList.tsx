@@ -10,6 +10,7 @@ import { MoneyText } from '../../ui/MoneyText';
 import { CustomerSelect } from '../customers/CustomerSelect';
 import { useInvoicesPages, type InvoiceFilters, type InvoiceStatusFilter } from './api';
 import { InvoiceStatusTag } from './labels';
+import { ExportButton } from '../../ui/ExportButton';
 
 function useInvoiceColumns(showCustomer: boolean): TableColumnsType<Invoice> {
   const t = useT();
@@ -98,6 +99,7 @@ export function InvoicesList({ customerId, contractId }: InvoicesListProps) {
         <Checkbox onChange={(event) => update({ overdue: event.target.checked ? 'true' : null })}>
           {t('invoices.overdueOnly')}
         </Checkbox>
+        <ExportButton path="/api/invoices" filters={filters} testId="invoices-export" />
       </Flex>
       {pages.isError ? <ErrorAlert error={pages.error} onRetry={() => void pages.refetch()} /> : null}
       <div data-testid="invoices-table">

@@ -14,6 +14,7 @@ import { MoneyText } from '../../ui/MoneyText';
 import { DecisionModal } from '../approvals/DecisionModal';
 import { useClaimsPages, useConfirmClaim, useRejectClaim, type ClaimStatus } from './api';
 import { ClaimStatusTag } from './labels';
+import { ExportButton } from '../../ui/ExportButton';
 
 type Deciding = { claim: Claim; decision: 'approve' | 'reject' };
 
@@ -104,18 +105,21 @@ export function ClaimsTab() {
   const columns = useClaimColumns(isFinance ? setDeciding : null);
   return (
     <Flex vertical gap={16}>
-      <Select<ClaimStatus | 'all'>
-        style={{ width: 160 }}
-        value={status ?? 'all'}
-        options={[
-          ...(['pending', 'confirmed', 'rejected'] as const).map((value) => ({
-            value,
-            label: t(`claims.status.${value}`),
-          })),
-          { value: 'all' as const, label: t('common.all') },
-        ]}
-        onChange={(value) => setStatus(value === 'all' ? null : value)}
-      />
+      <Flex gap={8} wrap>
+        <Select<ClaimStatus | 'all'>
+          style={{ width: 160 }}
+          value={status ?? 'all'}
+          options={[
+            ...(['pending', 'confirmed', 'rejected'] as const).map((value) => ({
+              value,
+              label: t(`claims.status.${value}`),
+            })),
+            { value: 'all' as const, label: t('common.all') },
+          ]}
+          onChange={(value) => setStatus(value === 'all' ? null : value)}
+        />
+        <ExportButton path="/api/receipt-claims" filters={{ status }} testId="claims-export" />
+      </Flex>
       {pages.isError ? <ErrorAlert error={pages.error} onRetry={() => void pages.refetch()} /> : null}
       <div data-testid="claims-table">
         <Table<Claim>

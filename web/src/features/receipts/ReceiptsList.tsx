@@ -11,6 +11,7 @@ import { MoneyText } from '../../ui/MoneyText';
 import { CustomerSelect } from '../customers/CustomerSelect';
 import { NO_RECEIPT_FILTERS, useReceiptsPages, type ReceiptFilters, type ReceiptStatus } from './api';
 import { ReceiptStatusTag, useMethodLabel, useMethodOptions } from './labels';
+import { ExportButton } from '../../ui/ExportButton';
 
 function useReceiptColumns(options: { showCustomer: boolean; onClaim?: (receipt: Receipt) => void }) {
   const t = useT();
@@ -134,6 +135,7 @@ export function ReceiptsList({ customerId, onClaim }: ReceiptsListProps) {
             {t('receipts.unallocatedOnly')}
           </Checkbox>
         )}
+        <ExportButton path="/api/receipts" filters={filters} testId="receipts-export" />
       </Flex>
       {pages.isError ? <ErrorAlert error={pages.error} onRetry={() => void pages.refetch()} /> : null}
       <div data-testid={isPool ? 'claim-pool-table' : 'receipts-table'}>

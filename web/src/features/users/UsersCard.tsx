@@ -11,6 +11,7 @@ import { useRoleLabel, useRoleOptions } from '../../ui/roles';
 import { useUsersPages, type UserFilters } from './api';
 import { EditUserModal } from './EditUserModal';
 import type { TeamLookup } from './team-names';
+import { ExportButton } from '../../ui/ExportButton';
 
 const NO_FILTERS: UserFilters = { search: '', role: null, teamId: null };
 
@@ -106,7 +107,10 @@ export function UsersCard({ lookup }: { lookup: TeamLookup }) {
   const columns = useUserColumns(lookup, canManage ? setEditing : null);
 
   return (
-    <Card title={t('users.usersCard')}>
+    <Card
+      title={t('users.usersCard')}
+      extra={<ExportButton path="/api/users" filters={filters} testId="users-export" />}
+    >
       <Flex vertical gap={16}>
         <UserFiltersBar lookup={lookup} onChange={setFilters} />
         {pages.isError ? <ErrorAlert error={pages.error} onRetry={() => void pages.refetch()} /> : null}
