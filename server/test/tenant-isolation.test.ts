@@ -36,6 +36,22 @@ async function seedOrganizationB(): Promise<void> {
   await seedCustomerRecords();
   await seedContractAndInvoice();
   await seedMoney();
+  await seedImports();
+}
+
+async function seedImports(): Promise<void> {
+  bIds.importJob = ok<{ jobId: string }>(
+    await b.request('POST', '/api/imports/customers/jobs', {
+      fileName: 'customers.csv',
+      contentBase64: Buffer.from('code,name\nB1,乙').toString('base64'),
+      isDryRun: true,
+    }),
+    'import job',
+  ).jobId;
+  bIds.importPreset = ok<{ id: string }>(
+    await b.request('POST', '/api/import-presets', { name: 'B preset', kind: 'receipts', mapping: {} }),
+    'import preset',
+  ).id;
 }
 
 async function seedCustomerRecords(): Promise<void> {
@@ -180,6 +196,8 @@ const ENTITY_BY_SEGMENT: Record<string, string> = {
   allocations: 'allocation',
   'receipt-claims': 'claim',
   approvals: 'approval',
+  'import-jobs': 'importJob',
+  'import-presets': 'importPreset',
 };
 
 /** Other ID parameters, by name (and for attachments, by whose attachment it is). */
@@ -226,6 +244,7 @@ const BODIES: Record<string, unknown> = {
   'POST /api/allocations/:id/reverse': { reason: 'x' },
   'POST /api/receipt-claims/:id/reject': { comment: 'x' },
   'POST /api/approvals/:id/decision': { decision: 'approve' },
+  'PATCH /api/import-presets/:id': { name: 'x' },
 };
 
 describe('application scoping', () => {

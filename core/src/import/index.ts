@@ -7,3 +7,4 @@ export * from './customers';
 export * from './receipts';
 export * from './summary';
 export * from './contracts';
+export * from './contract-rows';

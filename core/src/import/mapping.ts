@@ -5,8 +5,8 @@ import type { CsvRecord } from './csv';
  * headers Chinese accounting software writes); `--map field=Column` or a saved preset overrides them.
  */
 
-export type ImportKind = 'invoices' | 'customers' | 'receipts';
-export const IMPORT_KINDS: readonly ImportKind[] = ['invoices', 'customers', 'receipts'];
+export type ImportKind = 'invoices' | 'customers' | 'receipts' | 'contracts';
+export const IMPORT_KINDS: readonly ImportKind[] = ['customers', 'contracts', 'invoices', 'receipts'];
 
 export type FieldSpec = { name: string; isRequired: boolean; aliases: readonly string[] };
 
@@ -97,6 +97,31 @@ export const IMPORT_FIELDS: Readonly<Record<ImportKind, readonly FieldSpec[]>> =
     },
     { name: 'invoiceNumber', isRequired: false, aliases: ['发票号', '发票号码', '核销发票号'] },
     notes,
+  ],
+  // One row per payment plan node; rows with the same contract number make one contract.
+  contracts: [
+    {
+      name: 'contractNumber',
+      isRequired: true,
+      aliases: ['合同编号', '合同号', '合同编码', 'contractno', 'contract'],
+    },
+    customerCode,
+    { name: 'customerName', isRequired: false, aliases: ['客户名称', '客户名', '客户全称'] },
+    { name: 'amount', isRequired: true, aliases: ['合同金额', '金额', '合同总额', 'contractamount'] },
+    currency,
+    { name: 'signedDate', isRequired: true, aliases: ['签订日期', '签约日期', '合同日期', 'signedon'] },
+    { name: 'paymentTermsDays', isRequired: false, aliases: ['账期', '账期天数', '付款天数'] },
+    { name: 'title', isRequired: false, aliases: ['合同名称', '合同标题', '项目名称'] },
+    { name: 'nodeName', isRequired: false, aliases: ['节点名称', '回款节点', '节点', 'node'] },
+    { name: 'nodeAmount', isRequired: false, aliases: ['节点金额', '计划回款金额', '计划金额'] },
+    { name: 'nodePercent', isRequired: false, aliases: ['节点比例', '回款比例', '比例', 'percent'] },
+    { name: 'nodeDueDate', isRequired: false, aliases: ['节点到期日', '计划回款日期', '到期日', '应收日期'] },
+    { name: 'nodeTrigger', isRequired: false, aliases: ['触发条件', '节点触发', '触发事件', 'trigger'] },
+    {
+      name: 'nodeOffsetDays',
+      isRequired: false,
+      aliases: ['触发后天数', '延后天数', '偏移天数', 'offsetdays'],
+    },
   ],
 };
 

@@ -12,6 +12,9 @@ export type ImportSummary = {
   invoices: number;
   receipts: number;
   allocations: number;
+  /** Contract imports only. */
+  contracts?: number;
+  planNodes?: number;
   totals: ImportCurrencyTotal[];
   /** True once written; a dry run, or a run with any error, writes nothing. */
   isCommitted: boolean;

@@ -151,9 +151,12 @@ function printResult(input: ImportCliInput, result: ImportResult, output: CliOut
     : input.isDryRun && result.errors.length === 0
       ? 'dry run, nothing written'
       : 'nothing written';
+  const written =
+    summary.contracts === undefined
+      ? `${summary.invoices} invoices, ${summary.receipts} receipts, ${summary.allocations} allocations`
+      : `${summary.contracts} contracts, ${summary.planNodes ?? 0} plan nodes`;
   output.stdout.write(
-    `${input.filePath}: ${summary.rows} rows, ${summary.newCustomers} new customers, ${summary.invoices} invoices, ` +
-      `${summary.receipts} receipts, ${summary.allocations} allocations (${state})\n`,
+    `${input.filePath}: ${summary.rows} rows, ${summary.newCustomers} new customers, ${written} (${state})\n`,
   );
   for (const total of summary.totals) {
     output.stdout.write(`  ${total.currency}: amount ${total.amount}, settled ${total.settledAmount}\n`);
@@ -225,7 +228,7 @@ function addImportCommand(
     });
 }
 
-/** `huikuan import invoices|customers|receipts FILE --org SLUG …` (contracts with plans are not importable yet). */
+/** `huikuan import customers|contracts|invoices|receipts FILE --org SLUG …`. */
 export function registerImportCommands(
   program: Command,
   env: NodeJS.ProcessEnv = process.env,
@@ -233,7 +236,9 @@ export function registerImportCommands(
 ): void {
   const command = program
     .command('import')
-    .description('import customers, invoices (with settled history) or receipts');
-  for (const kind of ['invoices', 'customers', 'receipts'] as const)
+    .description(
+      'import customers, contracts (with payment plans), invoices (with settled history) or receipts',
+    );
+  for (const kind of ['invoices', 'customers', 'receipts', 'contracts'] as const)
     addImportCommand(command, kind, env, output);
 }

@@ -399,6 +399,40 @@ export type IdempotencyKeysTable = {
   created_at: CreatedAt;
 };
 
+export type ImportPresetsTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  kind: string;
+  name: string;
+  mapping: ColumnType<unknown, string | undefined, string>;
+  date_format: Generated<string>;
+  encoding: Generated<string>;
+  decimal_separator: Generated<string>;
+  created_by_user_id: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+};
+
+export type ImportJobsTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  kind: string;
+  file_name: string;
+  is_dry_run: boolean;
+  status: Generated<string>;
+  phase: string | null;
+  done_count: Generated<number>;
+  total_count: Generated<number>;
+  summary: ColumnType<unknown, string | null | undefined, string | null>;
+  errors: ColumnType<unknown, string | undefined, string>;
+  error_count: Generated<number>;
+  failure: string | null;
+  created_by_user_id: string | null;
+  created_at: CreatedAt;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+};
+
 export type DB = {
   customers: CustomersTable;
   customer_contacts: CustomerContactsTable;
@@ -418,6 +452,8 @@ export type DB = {
   approval_requests: ApprovalRequestsTable;
   receipt_claims: ReceiptClaimsTable;
   idempotency_keys: IdempotencyKeysTable;
+  import_presets: ImportPresetsTable;
+  import_jobs: ImportJobsTable;
   organizations: OrganizationsTable;
   teams: TeamsTable;
   users: UsersTable;

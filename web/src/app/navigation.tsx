@@ -13,6 +13,7 @@ import {
   ScheduleOutlined,
   SettingOutlined,
   TrophyOutlined,
+  UploadOutlined,
   UserOutlined,
 } from '@ant-design/icons';
 import type { Permission } from '@huikuan/core';
@@ -51,6 +52,8 @@ export const MODULE_ENTRIES: readonly NavEntry[] = [
     permission: 'records.read',
     badge: <PendingApprovalsBadge />,
   },
+  // 数据导入: anyone who writes records may dry-run; committing is checked by the server (finance, admin).
+  { path: '/imports', labelKey: 'nav.imports', icon: <UploadOutlined />, permission: 'records.write' },
   { path: '/aging', labelKey: 'nav.aging', icon: <ScheduleOutlined />, permission: 'records.read' },
   { path: '/collections', labelKey: 'nav.collections', icon: <BellOutlined />, permission: 'records.read' },
   { path: '/targets', labelKey: 'nav.targets', icon: <TrophyOutlined />, permission: 'records.read' },

@@ -48,6 +48,7 @@ const ReceiptDetailPage = lazyNamed(
   'ReceiptDetailPage',
 );
 const ApprovalsPage = lazyNamed(() => import('../features/approvals/ApprovalsPage'), 'ApprovalsPage');
+const ImportsPage = lazyNamed(() => import('../features/imports/ImportsPage'), 'ImportsPage');
 
 /** Built modules: the list page at the menu path, plus a detail page at path/:id where there is one. */
 const MODULE_PAGES: Record<string, { list: ComponentType; detail?: ComponentType }> = {
@@ -56,6 +57,7 @@ const MODULE_PAGES: Record<string, { list: ComponentType; detail?: ComponentType
   '/invoices': { list: InvoicesPage, detail: InvoiceDetailPage },
   '/receipts': { list: ReceiptsPage, detail: ReceiptDetailPage },
   '/approvals': { list: ApprovalsPage },
+  '/imports': { list: ImportsPage },
 };
 
 function guarded(entry: NavEntry, element: ReactNode): ReactNode {

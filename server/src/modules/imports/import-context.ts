@@ -21,6 +21,8 @@ export type ImportCounts = {
   invoices: number;
   receipts: number;
   allocations: number;
+  contracts?: number;
+  planNodes?: number;
   totals: { currency: string; amountMinor: bigint; settledMinor: bigint }[];
 };
 

@@ -399,7 +399,7 @@ describe('invoice import', () => {
     expect((await post(salesperson, 'invoices', 'commit', file)).statusCode).toBe(403);
     expect((await post(executive, 'invoices', 'dry-run', file)).statusCode).toBe(403);
     expect((await post(finance, 'invoices', 'commit', file)).json().summary.isCommitted).toBe(true);
-    expect((await post(finance, 'contracts', 'commit', file)).statusCode).toBe(400);
+    expect((await post(finance, 'payments', 'commit', file)).statusCode).toBe(400);
   });
 });
 
@@ -559,6 +559,37 @@ describe('huikuan import (CLI)', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('imports contracts with their plan nodes: `import contracts FILE --org SLUG`', async () => {
+    const admin = await signUp(t.app);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'huikuan-import-'));
+    const file = path.join(dir, 'contracts.csv');
+    fs.writeFileSync(
+      file,
+      [
+        'contractNumber,customerCode,customerName,amount,signedDate,nodeName,nodePercent,nodeDueDate',
+        'HT-9,K9,九公司,0.03,2026/01/10,一期,33.33%,2026/02/10',
+        'HT-9,,,,,二期,33.33%,2026/03/10',
+        'HT-9,,,,,三期,33.34%,2026/04/10',
+      ].join('\n'),
+    );
+    const slug = admin.session?.organization.slug ?? '';
+    const stdout = bufferStream();
+    const input = parseImportOptions('contracts', file, { org: slug, map: [], dateFormat: 'YYYY/MM/DD' });
+    const result = await importFromCli(t.db, input, { stdout, stderr: bufferStream() });
+    expect(result.summary).toMatchObject({ contracts: 1, planNodes: 3, newCustomers: 1, isCommitted: true });
+    expect(stdout.text()).toContain(`${file}: 3 rows, 1 new customers, 1 contracts, 3 plan nodes (imported)`);
+    const nodes = await t.db.tenant(admin.tenantId, (tx) =>
+      tx.selectFrom('payment_plan_nodes').select(['amount_minor', 'due_date']).orderBy('seq').execute(),
+    );
+    // 33.33/33.33/33.34 % of ¥0.03: a cent each.
+    expect(nodes).toEqual([
+      { amount_minor: 1n, due_date: '2026-02-10' },
+      { amount_minor: 1n, due_date: '2026-03-10' },
+      { amount_minor: 1n, due_date: '2026-04-10' },
+    ]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('registers `import invoices FILE --org SLUG …` on the huikuan program', async () => {
     const program = new Command('huikuan')
       .exitOverride()
@@ -570,6 +601,7 @@ describe('huikuan import (CLI)', () => {
       'invoices',
       'customers',
       'receipts',
+      'contracts',
     ]);
     const invoices = importCommand?.commands[0];
     expect(invoices?.options.map((option) => option.long)).toEqual([

@@ -18,12 +18,25 @@ export const TEXT_ENCODINGS: readonly TextEncoding[] = ['auto', 'utf-8', 'gbk', 
  * export GBK, and GB18030 is a superset of GBK, while random GBK text is almost never valid UTF-8.
  */
 export function decodeText(bytes: Uint8Array, encoding: TextEncoding = 'auto'): string {
-  if (encoding === 'gbk' || encoding === 'gb18030') return iconv.decode(bytes, encoding);
+  return decodeTextDetected(bytes, encoding).text;
+}
+
+export type DecodedEncoding = Exclude<TextEncoding, 'auto'>;
+
+/** The text and the encoding it was read in, which a preview shows so a wrong guess can be corrected. */
+export function decodeTextDetected(
+  bytes: Uint8Array,
+  encoding: TextEncoding = 'auto',
+): { text: string; encoding: DecodedEncoding } {
+  if (encoding === 'gbk' || encoding === 'gb18030') return { text: iconv.decode(bytes, encoding), encoding };
   try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    return {
+      text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes),
+      encoding: 'utf-8',
+    };
   } catch (error) {
     if (encoding === 'utf-8') throw new FileReadError(1, 'the file is not valid UTF-8; try --encoding gbk');
-    if (error instanceof TypeError) return iconv.decode(bytes, 'gb18030');
+    if (error instanceof TypeError) return { text: iconv.decode(bytes, 'gb18030'), encoding: 'gb18030' };
     throw error;
   }
 }
@@ -103,24 +116,38 @@ async function readXlsx(bytes: Uint8Array): Promise<CsvRecord[]> {
 
 export type ReadOptions = { format?: FileFormat; encoding?: TextEncoding; delimiter?: ',' | ';' | '\t' };
 
+export type ReadTableResult = {
+  table: ImportTable | null;
+  issues: ImportIssue[];
+  format: FileFormat;
+  /** The text encoding used (CSV only). */
+  encoding: DecodedEncoding | null;
+};
+
 /** Reads CSV or the first sheet of an XLSX workbook into a header row and data rows. */
 export async function readTable(
   fileName: string,
   bytes: Uint8Array,
   options: ReadOptions = {},
-): Promise<{ table: ImportTable | null; issues: ImportIssue[] }> {
+): Promise<ReadTableResult> {
+  const format = options.format ?? detectFormat(fileName, bytes);
+  let encoding: DecodedEncoding | null = null;
   const fail = (line: number, message: string) => ({
     table: null,
     issues: [{ row: 0, line, column: '', message }],
+    format,
+    encoding,
   });
   try {
-    const format = options.format ?? detectFormat(fileName, bytes);
-    const records =
-      format === 'xlsx'
-        ? await readXlsx(bytes)
-        : parseCsv(decodeText(bytes, options.encoding), { delimiter: options.delimiter ?? ',' });
+    let records: CsvRecord[];
+    if (format === 'xlsx') records = await readXlsx(bytes);
+    else {
+      const decoded = decodeTextDetected(bytes, options.encoding);
+      encoding = decoded.encoding;
+      records = parseCsv(decoded.text, { delimiter: options.delimiter ?? ',' });
+    }
     if (records.length === 0) return fail(1, 'the file is empty');
-    return { table: tableFromRecords(records), issues: [] };
+    return { table: tableFromRecords(records), issues: [], format, encoding };
   } catch (error) {
     if (error instanceof CsvSyntaxError) return fail(error.line, error.reason);
     if (error instanceof FileReadError) return fail(error.line, error.message);

@@ -5,6 +5,7 @@ import { recordAudit, type AuditActor } from '../../platform/audit';
 import type { Database } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import {
+  checkContractRows,
   checkCustomerRows,
   checkInvoiceRows,
   checkReceiptRows,
@@ -22,6 +23,7 @@ import {
   type ResolvedMapping,
 } from '@huikuan/core';
 import type { ImportContext, ImportCounts, ImportProgress, KindOutcome } from './import-context';
+import { importContractGroups } from './import-contracts';
 import { importCustomerRows } from './import-customers';
 import { importInvoiceRows } from './import-invoices';
 import { importReceiptRows } from './import-receipts';
@@ -43,6 +45,7 @@ export type ImportRequest = {
 };
 
 const NO_COUNTS: ImportCounts = { newCustomers: 0, invoices: 0, receipts: 0, allocations: 0, totals: [] };
+const NO_CONTRACT_COUNTS: ImportCounts = { ...NO_COUNTS, contracts: 0, planNodes: 0 };
 
 function assertOptions(request: ImportRequest): void {
   const issues: { path: string; message: string }[] = [];
@@ -55,53 +58,39 @@ function assertOptions(request: ImportRequest): void {
   if (issues.length > 0) throw new AppError('validation_failed', {}, issues);
 }
 
+/** A kind's rows checked on their own, and the writer that checks them against the ledger and writes them. */
+type CheckedKind = { issues: ImportIssue[]; write(ctx: ImportContext): Promise<KindOutcome> };
+
 function checkRows(
   kind: ImportKind,
   table: ImportTable,
   resolved: ResolvedMapping,
   options: ImportOptions,
   onProgress: ImportProgress,
-) {
+): CheckedKind {
   const total = table.rows.length;
   // Every 1,000 rows is often enough for a bar and cheap enough not to slow the check down.
   const onRow = (done: number) => {
     if (done % 1000 === 0 || done === total) onProgress('validate', done, total);
   };
+  const { mapping } = resolved;
   switch (kind) {
-    case 'invoices':
-      return checkInvoiceRows(table, resolved, options, onRow);
-    case 'customers':
-      return checkCustomerRows(table, resolved, options, onRow);
-    case 'receipts':
-      return checkReceiptRows(table, resolved, options, onRow);
-  }
-}
-
-async function writeKind(
-  ctx: ImportContext,
-  checked: ReturnType<typeof checkRows>,
-  kind: ImportKind,
-  resolved: ResolvedMapping,
-): Promise<KindOutcome> {
-  switch (kind) {
-    case 'invoices':
-      return importInvoiceRows(
-        ctx,
-        checked.rows as Parameters<typeof importInvoiceRows>[1],
-        resolved.mapping,
-      );
-    case 'customers':
-      return importCustomerRows(
-        ctx,
-        checked.rows as Parameters<typeof importCustomerRows>[1],
-        resolved.mapping,
-      );
-    case 'receipts':
-      return importReceiptRows(
-        ctx,
-        checked.rows as Parameters<typeof importReceiptRows>[1],
-        resolved.mapping,
-      );
+    case 'invoices': {
+      const checked = checkInvoiceRows(table, resolved, options, onRow);
+      return { issues: checked.issues, write: (ctx) => importInvoiceRows(ctx, checked.rows, mapping) };
+    }
+    case 'customers': {
+      const checked = checkCustomerRows(table, resolved, options, onRow);
+      return { issues: checked.issues, write: (ctx) => importCustomerRows(ctx, checked.rows, mapping) };
+    }
+    case 'receipts': {
+      const checked = checkReceiptRows(table, resolved, options, onRow);
+      return { issues: checked.issues, write: (ctx) => importReceiptRows(ctx, checked.rows, mapping) };
+    }
+    case 'contracts': {
+      const checked = checkContractRows(table, resolved, options, onRow);
+      return { issues: checked.issues, write: (ctx) => importContractGroups(ctx, checked.groups, mapping) };
+    }
   }
 }
 
@@ -111,7 +100,7 @@ function summaryOf(
   counts: ImportCounts,
   isCommitted: boolean,
 ): ImportSummary {
-  const { totals, ...numbers } = counts;
+  const { totals, ...numbers } = request.kind === 'contracts' ? { ...NO_CONTRACT_COUNTS, ...counts } : counts;
   return {
     kind: request.kind,
     fileName: request.fileName,
@@ -155,11 +144,11 @@ export async function runImport(
       decimal: request.decimalSeparator === ',' ? { decimalSeparator: ',' } : {},
     };
     const checked = checkRows(request.kind, table, resolved, options, onProgress);
-    const rowIssues: ImportIssue[] = checked.issues;
+    const rowIssues = checked.issues;
     // Rows that failed on their own are not looked up; the database checks the rest, with nothing written yet.
     const isDryRun = request.isDryRun || rowIssues.length > 0;
     const ctx: ImportContext = { tx, actor, now, isDryRun, onProgress };
-    const outcome = await writeKind(ctx, checked, request.kind, resolved);
+    const outcome = await checked.write(ctx);
     const errors = sortIssues([...rowIssues, ...outcome.issues]);
     const isCommitted = !isDryRun && errors.length === 0;
     const summary = summaryOf(request, table.rows.length, outcome.counts, isCommitted);

@@ -229,6 +229,7 @@ export const en: Messages = {
   'audit.trailTitle': 'History',
   'audit.empty': 'No matching audit entries',
 
+  'nav.imports': 'Data import',
   'nav.approvals': 'Approvals',
   'common.days': 'days',
   'common.daysCount': '{days} days',

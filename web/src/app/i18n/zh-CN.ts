@@ -231,6 +231,7 @@ export const zhCN = {
   'audit.trailTitle': '变更记录',
   'audit.empty': '没有匹配的审计记录',
 
+  'nav.imports': '数据导入',
   'nav.approvals': '审批',
   'common.days': '天',
   'common.daysCount': '{days} 天',
