@@ -138,6 +138,13 @@ async function seedMoney(): Promise<void> {
     'receipt',
   );
   bIds.receipt = receipt.id;
+  bIds.receiptAttachment = ok<{ id: string }>(
+    await b.request('POST', `/api/receipts/${receipt.id}/attachments`, {
+      fileName: '回单.txt',
+      contentBase64: 'aGk=',
+    }),
+    'bank slip',
+  ).id;
   ok(await b.request('POST', `/api/receipts/${receipt.id}/confirm`, {}, withKey()), 'confirm');
   const detail = ok<{ allocations: { id: string }[] }>(
     await b.request(
@@ -234,6 +241,7 @@ const BODIES: Record<string, unknown> = {
   'POST /api/invoices/:id/credit-notes': { number: 'CN-X', amount: '1.00', reason: 'x' },
   'POST /api/invoices/:id/waivers': { amount: '1.00', reason: 'x' },
   'POST /api/invoices/:id/attachments': { fileName: 'x.txt', contentBase64: 'aGk=' },
+  'POST /api/receipts/:id/attachments': { fileName: 'x.txt', contentBase64: 'aGk=' },
   'POST /api/invoices/:id/offset-requests': { amount: '1.00', reason: 'x', counterparty: 'x' },
   'POST /api/invoices/:id/goods-settlement-requests': { amount: '1.00', reason: 'x', goodsDescription: 'x' },
   'POST /api/invoice-requests/:id/decision': { decision: 'approve' },

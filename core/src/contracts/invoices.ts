@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { decimalAmountSchema } from './approvals';
 import { calendarDateSchema, instantSchema, pageOf, pageQuerySchema, uuidSchema } from './common';
-import { attachmentKindSchema, uploadAttachmentRequestSchema } from './customers';
 
 /** Dates in responses are plain 'YYYY-MM-DD' text; requests validate them with calendarDateSchema. */
 const businessDateTextSchema = z.string().describe('YYYY-MM-DD');
@@ -202,8 +201,3 @@ export const invoiceRequestListQuerySchema = pageQuerySchema.extend({
   customerId: uuidSchema.optional(),
 });
 export const invoiceRequestPageSchema = pageOf(invoiceRequestSchema);
-
-/** Sign-off documents (签收单) and other evidence on an invoice; the kind defaults to sign_off. */
-export const uploadInvoiceAttachmentRequestSchema = uploadAttachmentRequestSchema.extend({
-  kind: attachmentKindSchema.default('sign_off'),
-});

@@ -1,8 +1,5 @@
 import {
   approvalRequestSchema,
-  attachmentListSchema,
-  attachmentParamSchema,
-  attachmentSchema,
   createCreditNoteRequestSchema,
   createInvoiceRequestRequestSchema,
   createInvoiceRequestSchema,
@@ -19,7 +16,6 @@ import {
   issueInvoiceRequestSchema,
   okSchema,
   updateInvoiceRequestSchema,
-  uploadInvoiceAttachmentRequestSchema,
   voidInvoiceRequestSchema,
   waiverRequestSchema,
 } from '@huikuan/core/contracts';
@@ -31,15 +27,11 @@ import type { AppDeps } from '../../platform/deps';
 import { idempotencyKeyOf } from '../../platform/idempotency';
 import { requireActor } from '../../platform/request-context';
 import { registerApprovalEffect } from '../approvals/approval-effects';
-import { contentDisposition } from '../customers/attachments';
+import { registerAttachmentRoutes } from '../customers/attachment-routes';
 import { createInvoice } from './create-invoice';
 import { createCreditNote, postApprovedCreditNote, rejectPendingCreditNote } from './credit-notes';
-import {
-  addInvoiceAttachment,
-  getInvoice,
-  invoiceAttachmentContent,
-  listInvoiceAttachments,
-} from './get-invoice';
+import { getInvoice } from './get-invoice';
+import { visibleInvoiceOrThrow } from './invoice-access';
 import {
   createInvoiceRequest,
   decideInvoiceRequest,
@@ -206,52 +198,14 @@ function registerInvoicePostingRoutes(app: ApiApp, deps: AppDeps): void {
 }
 
 function registerInvoiceAttachmentRoutes(app: ApiApp, deps: AppDeps): void {
-  const tags = ['invoices'];
-  app.get(
-    '/invoices/:id/attachments',
-    { schema: { tags, params: idParamSchema, response: { 200: attachmentListSchema } } },
-    (request) => listInvoiceAttachments(deps, requireActor(request, 'records.read'), request.params.id),
-  );
-  app.post(
-    '/invoices/:id/attachments',
-    {
-      schema: {
-        tags,
-        params: idParamSchema,
-        body: uploadInvoiceAttachmentRequestSchema,
-        response: { 201: attachmentSchema },
-      },
-    },
-    async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await addInvoiceAttachment(
-            deps,
-            requireActor(request, 'records.write'),
-            request.params.id,
-            request.body,
-          ),
-        ),
-  );
-  app.get(
-    '/invoices/:id/attachments/:attachmentId/content',
-    { schema: { tags, params: attachmentParamSchema } },
-    async (request, reply) => {
-      const file = await invoiceAttachmentContent(deps, requireActor(request, 'records.read'), {
-        invoiceId: request.params.id,
-        attachmentId: request.params.attachmentId,
-      });
-      // Served as a download in a sandbox: an uploaded HTML file must never run as this site.
-      return reply
-        .type(file.contentType)
-        .header('content-disposition', contentDisposition(file.fileName))
-        .header('x-content-type-options', 'nosniff')
-        .header('content-security-policy', "default-src 'none'; sandbox")
-        .header('cache-control', 'private, no-store')
-        .send(file.content);
-    },
-  );
+  // 签收单 (sign-off documents) and other evidence; allowed at any status, as evidence arrives after issuing.
+  registerAttachmentRoutes(app, deps, {
+    path: '/invoices',
+    tags: ['invoices'],
+    entityType: 'invoice',
+    defaultKind: 'sign_off',
+    assertVisible: visibleInvoiceOrThrow,
+  });
 }
 
 function registerInvoiceRequestRoutes(app: ApiApp, deps: AppDeps): void {

@@ -30,6 +30,8 @@ import { exportFormatShape } from '../../platform/export';
 import { exportListRoute } from '../customers/export-route';
 import { receiptExport, claimExport } from './export-receipts';
 import type { ApiApp } from '../../app';
+import { receiptDetailOrThrow } from './receipt-view';
+import { registerAttachmentRoutes } from '../customers/attachment-routes';
 import type { AppDeps } from '../../platform/deps';
 import { idempotencyKeyOf } from '../../platform/idempotency';
 import { requireActor } from '../../platform/request-context';
@@ -318,4 +320,12 @@ export function registerReceiptsRoutes(app: ApiApp, deps: AppDeps): void {
   registerClaimRoutes(app, deps);
   registerBalanceRoutes(app, deps);
   registerSettlementRoutes(app, deps);
+  // Bank slips (回单), remittance advice and other evidence of a payment.
+  registerAttachmentRoutes(app, deps, {
+    path: '/receipts',
+    tags: ['receipts'],
+    entityType: 'receipt',
+    defaultKind: 'remittance',
+    assertVisible: receiptDetailOrThrow,
+  });
 }

@@ -22,6 +22,7 @@ import { useIsFinance } from '../../ui/finance';
 import { FullPageSpin } from '../../ui/FullPageSpin';
 import { MoneyText } from '../../ui/MoneyText';
 import { Page } from '../../ui/Page';
+import { AttachmentsCard } from '../../ui/AttachmentsCard';
 import { RecordAuditTrail } from '../audit/RecordAuditTrail';
 import { AllocateModal } from './AllocateModal';
 import { useDeleteReceipt, useReceipt } from './api';
@@ -240,6 +241,12 @@ export function ReceiptDetailPage() {
           }
         />
       </Card>
+      <AttachmentsCard
+        basePath={`/api/receipts/${encodeURIComponent(id)}/attachments`}
+        defaultKind="remittance"
+        canUpload={canWrite}
+        testIdPrefix="receipt-attachments"
+      />
       <RecordAuditTrail entityType="receipt" entityId={id} />
       {dialog === 'confirm' ? <ConfirmReceiptModal receipt={record} onClose={close} /> : null}
       {dialog === 'allocate' ? <AllocateModal receipt={record} onClose={close} /> : null}
