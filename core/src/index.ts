@@ -5,3 +5,4 @@ export * from './access';
 export * from './ledger';
 export * from './approvals';
 export * from './import';
+export * from './kpis';

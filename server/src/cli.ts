@@ -15,6 +15,7 @@ import {
   type OrgCreateOptions,
 } from './cli/organization-commands';
 import { registerImportCommands } from './cli/import-commands';
+import { registerKpiCommands } from './cli/kpi-commands';
 import { registerReportCommands } from './cli/report-commands';
 import { runBackup, runMigrate, runRestore } from './cli/transfer-commands';
 import { createUserFromCli, parseUserCreateOptions, type UserCreateOptions } from './cli/user-commands';
@@ -134,6 +135,7 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
   addUserCommands(program, env);
   registerImportCommands(program, env);
   registerReportCommands(program, env);
+  registerKpiCommands(program, env);
   return program;
 }
 

@@ -5,3 +5,4 @@ export * from './customers';
 export * from './sales-contracts';
 export * from './invoices';
 export * from './receipts';
+export * from './analytics';
