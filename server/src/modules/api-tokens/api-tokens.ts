@@ -6,6 +6,7 @@ import { recordAudit } from '../../platform/audit';
 import type { AppDeps } from '../../platform/deps';
 import { AppError, notFound } from '../../platform/errors';
 import type { Actor } from '../../platform/request-context';
+import { randomBytes } from 'node:crypto';
 import { newSecret, sha256 } from '../../platform/secrets';
 
 function toView(row: Selectable<ApiTokensTable>): ApiToken {
@@ -48,7 +49,8 @@ export async function createApiToken(
   if (expiresAt && (Number.isNaN(expiresAt.getTime()) || expiresAt <= deps.clock.now())) {
     throw new AppError('validation_failed', {}, [{ path: 'expiresAt', message: 'Must be a future instant' }]);
   }
-  const prefix = newSecret(6);
+  // Hex, so the prefix never contains the '_' that separates it from the secret (base64url can).
+  const prefix = randomBytes(4).toString('hex');
   const secret = `hk_${prefix}_${newSecret()}`;
   return deps.db.tenant(actor.tenantId, async (tx) => {
     const row = await tx
