@@ -6,3 +6,4 @@ export * from './ledger';
 export * from './approvals';
 export * from './import';
 export * from './kpis';
+export * from './aging';

@@ -35,6 +35,7 @@ import { registerContractsRoutes } from './modules/contracts/contracts.routes';
 import { registerInvoicesRoutes } from './modules/invoices/invoices.routes';
 import { registerReceiptsRoutes } from './modules/receipts/receipts.routes';
 import { registerImportRoutes } from './modules/imports/imports.routes';
+import { registerAgingRoutes } from './modules/aging/aging.routes';
 import { registerAnalyticsRoutes } from './modules/analytics/analytics.routes';
 
 export type ApiApp = FastifyInstance<
@@ -120,6 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       registerReceiptsRoutes(typed, deps);
       registerApprovalRoutes(typed, deps);
       registerImportRoutes(typed, deps);
+      registerAgingRoutes(typed, deps);
       registerAnalyticsRoutes(typed, deps);
       done();
     },

@@ -15,6 +15,7 @@ import {
   type OrgCreateOptions,
 } from './cli/organization-commands';
 import { registerImportCommands } from './cli/import-commands';
+import { registerAgingCommands } from './cli/aging-commands';
 import { registerKpiCommands } from './cli/kpi-commands';
 import { registerReportCommands } from './cli/report-commands';
 import { runBackup, runMigrate, runRestore } from './cli/transfer-commands';
@@ -136,6 +137,7 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
   registerImportCommands(program, env);
   registerReportCommands(program, env);
   registerKpiCommands(program, env);
+  registerAgingCommands(program, env);
   return program;
 }
 

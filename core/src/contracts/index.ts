@@ -5,4 +5,5 @@ export * from './customers';
 export * from './sales-contracts';
 export * from './invoices';
 export * from './receipts';
+export * from './aging';
 export * from './analytics';

@@ -433,6 +433,15 @@ export type ImportJobsTable = {
   finished_at: Timestamp | null;
 };
 
+export type AgingSettingsTable = {
+  tenant_id: string;
+  bucket_bounds_days: number[];
+  class_bounds_days: number[];
+  provision_bp: ColumnType<unknown, string, string>;
+  updated_by_user_id: string | null;
+  updated_at: UpdatedAt;
+};
+
 export type DB = {
   customers: CustomersTable;
   customer_contacts: CustomerContactsTable;
@@ -461,4 +470,5 @@ export type DB = {
   invitations: InvitationsTable;
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
+  aging_settings: AgingSettingsTable;
 };

@@ -1,0 +1,154 @@
+import type { RecordScope } from '@huikuan/core';
+import type { AgingBasis, AgingDimension } from '@huikuan/core/contracts';
+import { sql, type RawBuilder } from 'kysely';
+import type { Tx } from '../../platform/db';
+import { customerScopeCondition } from '../customers/customer-access';
+import { customerBalancesAsOf } from '../receipts/balances';
+
+/**
+ * The open items of a date as one set-based CTE: credit notes and allocations are summed per invoice up to the date
+ * by GROUP BY subqueries and joined (hash joins, not a correlated subquery per invoice), voids are an anti-join.
+ * Semantics are balances.ts's: an invoice counts from its invoice date, credit notes and allocations from theirs,
+ * and nothing once voided. Record scope applies through the invoice's customer.
+ *
+ * Columns of `open_items`: id, number, customer_id, owner_user_id, team_id, contract_id, plan_node_id, currency,
+ * invoice_date, due_date, total_minor, open_minor (> 0 only; settled items are left out), days_past_due.
+ */
+export function openItemsCte(
+  tenantId: string,
+  asOf: string,
+  basis: AgingBasis,
+  scope: RecordScope,
+): RawBuilder<unknown> {
+  const ageFrom = basis === 'due_date' ? sql.ref('i.due_date') : sql.ref('i.invoice_date');
+  return sql`
+    WITH credited AS (
+      SELECT cn.invoice_id, sum(cn.amount_minor) AS amount FROM credit_notes cn
+      WHERE cn.tenant_id = ${tenantId} AND cn.status = 'posted' AND cn.issued_on <= ${asOf}::date
+      GROUP BY cn.invoice_id
+    ),
+    allocated AS (
+      SELECT a.invoice_id, sum(a.amount_minor) AS amount FROM allocations a
+      WHERE a.tenant_id = ${tenantId} AND a.invoice_id IS NOT NULL AND a.allocated_on <= ${asOf}::date
+      GROUP BY a.invoice_id
+    ),
+    all_items AS (
+      SELECT i.id, i.number, i.customer_id, c.owner_user_id, c.team_id, i.contract_id, i.plan_node_id, i.currency,
+        i.invoice_date, i.due_date, i.total_minor,
+        (i.total_minor - coalesce(cr.amount, 0) - coalesce(al.amount, 0))::bigint AS open_minor,
+        (${asOf}::date - ${ageFrom})::int AS days_past_due
+      FROM invoices i
+      JOIN customers c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id
+      LEFT JOIN credited cr ON cr.invoice_id = i.id
+      LEFT JOIN allocated al ON al.invoice_id = i.id
+      WHERE i.tenant_id = ${tenantId} AND i.status = 'issued' AND i.invoice_date <= ${asOf}::date
+        AND NOT EXISTS (SELECT 1 FROM invoice_voids v WHERE v.tenant_id = i.tenant_id AND v.invoice_id = i.id
+                          AND v.voided_on <= ${asOf}::date)
+        AND ${customerScopeCondition(scope, 'c')}
+    ),
+    open_items AS (SELECT * FROM all_items WHERE open_minor <> 0)`;
+}
+
+/** `CASE` giving the index of the range (see core rangeIndex) that `days_past_due` falls in. */
+export function rangeIndexSql(bounds: readonly number[]): RawBuilder<number> {
+  const whens = bounds.map((bound, index) => sql`WHEN o.days_past_due <= ${bound}::int THEN ${index}::int`);
+  return sql<number>`(CASE ${sql.join(whens, sql` `)} ELSE ${bounds.length}::int END)`;
+}
+
+/** The grouped entity's id for a dimension (null when the item has none, e.g. no salesperson). */
+export function groupIdSql(by: AgingDimension): RawBuilder<string | null> {
+  const column = {
+    customer: 'o.customer_id',
+    salesperson: 'o.owner_user_id',
+    team: 'o.team_id',
+    contract: 'o.contract_id',
+    plan_node: 'o.plan_node_id',
+  }[by];
+  return sql<string | null>`${sql.ref(column)}`;
+}
+
+/** Joins `g.group_id` to the grouped entity's human key and name (see agingRowSchema for the keys). */
+export function groupLabelSql(
+  by: AgingDimension,
+  tenantId: string,
+): { join: RawBuilder<unknown>; key: RawBuilder<string>; name: RawBuilder<string> } {
+  switch (by) {
+    case 'customer':
+      return {
+        join: sql`LEFT JOIN customers l ON l.tenant_id = ${tenantId} AND l.id = g.group_id`,
+        key: sql<string>`l.code`,
+        name: sql<string>`l.name`,
+      };
+    case 'salesperson':
+      return {
+        join: sql`LEFT JOIN users l ON l.tenant_id = ${tenantId} AND l.id = g.group_id`,
+        key: sql<string>`l.email`,
+        name: sql<string>`l.name`,
+      };
+    case 'team':
+      return {
+        join: sql`LEFT JOIN teams l ON l.tenant_id = ${tenantId} AND l.id = g.group_id`,
+        key: sql<string>`l.name`,
+        name: sql<string>`l.name`,
+      };
+    case 'contract':
+      return {
+        join: sql`LEFT JOIN contracts l ON l.tenant_id = ${tenantId} AND l.id = g.group_id`,
+        key: sql<string>`l.number`,
+        name: sql<string>`coalesce(l.title, l.number)`,
+      };
+    case 'plan_node':
+      return {
+        join: sql`LEFT JOIN payment_plan_nodes l ON l.tenant_id = ${tenantId} AND l.id = g.group_id
+                  LEFT JOIN contracts lc ON lc.tenant_id = ${tenantId} AND lc.id = l.contract_id`,
+        key: sql<string>`lc.number || '#' || l.seq`,
+        name: sql<string>`l.name`,
+      };
+  }
+}
+
+/**
+ * The ledger's own open-invoice total per currency for the same scope and date, from balances.ts (a separate
+ * query along a separate path). Aging calls this on every run and refuses to answer when its buckets disagree.
+ */
+export async function ledgerOpenByCurrency(
+  tx: Tx,
+  tenantId: string,
+  asOf: string,
+  scope: RecordScope,
+): Promise<Map<string, bigint>> {
+  let customerIds: string[] | undefined;
+  if (scope.kind !== 'all') {
+    const visible = await tx
+      .selectFrom('customers as c')
+      .select('c.id')
+      .where('c.tenant_id', '=', tenantId)
+      .where(customerScopeCondition(scope, 'c'))
+      .execute();
+    customerIds = visible.map((row) => row.id);
+  }
+  const balances = await customerBalancesAsOf(tx, tenantId, asOf, customerIds);
+  const totals = new Map<string, bigint>();
+  for (const row of balances) {
+    totals.set(row.currency, (totals.get(row.currency) ?? 0n) + row.openInvoicesMinor);
+  }
+  return totals;
+}
+
+/** Throws when a report's per-currency totals differ from the ledger's: a wrong report is never shown. */
+export function assertAgreesWithLedger(
+  reportTotals: ReadonlyMap<string, bigint>,
+  ledgerTotals: ReadonlyMap<string, bigint>,
+  what: string,
+): void {
+  const currencies = new Set([...reportTotals.keys(), ...ledgerTotals.keys()]);
+  for (const currency of currencies) {
+    const reported = reportTotals.get(currency) ?? 0n;
+    const ledger = ledgerTotals.get(currency) ?? 0n;
+    if (reported !== ledger) {
+      throw new Error(
+        `${what} does not add up: ${currency} ${reported} in the report, ${ledger} in the ledger`,
+      );
+    }
+  }
+}
