@@ -10,14 +10,18 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 const password = 'correct horse battery staple';
 const slug = `ledger-${Date.now().toString(36)}`;
 
+/**
+ * Picks an option in an antd Select. The option is looked up in that select's own listbox (named by the input's
+ * aria-controls), never in whichever dropdown happens to be visible, since a closing one may still be animating.
+ */
 async function pickOption(page: Page, select: Locator, search: string, optionText: string) {
   await select.click();
+  const listId = await select.locator('input').first().getAttribute('aria-controls');
+  expect(listId, 'select has a listbox').toBeTruthy();
   if (search) await page.keyboard.type(search);
-  await page
-    .locator('.ant-select-dropdown:visible .ant-select-item-option')
-    .filter({ hasText: optionText })
-    .first()
-    .click();
+  const dropdown = page.locator('.ant-select-dropdown').filter({ has: page.locator(`[id="${listId}"]`) });
+  await dropdown.locator('.ant-select-item-option').filter({ hasText: optionText }).first().click();
+  await expect(select).toContainText(optionText);
 }
 
 async function typeDate(field: Locator, text: string) {
