@@ -8,9 +8,6 @@ import {
 } from '../aging';
 import { calendarDateSchema, pageQuerySchema } from './common';
 
-// The pure aging rules also travel with the contracts, which the server's aging module imports them from.
-export * from '../aging';
-
 export const AGING_DIMENSIONS = ['customer', 'salesperson', 'team', 'contract', 'plan_node'] as const;
 export type AgingDimension = (typeof AGING_DIMENSIONS)[number];
 export const AGING_VIEWS = ['buckets', 'classes', 'vintage'] as const;

@@ -1,13 +1,14 @@
-import { minorToDecimalString, type CalendarDate } from '@huikuan/core';
 import {
+  minorToDecimalString,
+  type CalendarDate,
   RECEIVABLE_CLASSES,
   bucketKeys,
   rangeDays,
   type AgingBasis,
-  type AgingDimension,
   type AgingSettings,
   type ReceivableClass,
-} from '@huikuan/core/contracts';
+} from '@huikuan/core';
+import { type AgingDimension } from '@huikuan/core/contracts';
 import { sql, type RawBuilder } from 'kysely';
 import { todayIn } from '../../platform/clock';
 import type { AppDeps } from '../../platform/deps';

@@ -1,13 +1,13 @@
-import { minorToDecimalString, type CalendarDate, type RecordScope } from '@huikuan/core';
 import {
+  minorToDecimalString,
+  type CalendarDate,
+  type RecordScope,
   RECEIVABLE_CLASSES,
   bucketKeys,
   type AgingBasis,
-  type AgingDimension,
-  type AgingReport,
   type AgingSettings,
-  type AgingView,
-} from '@huikuan/core/contracts';
+} from '@huikuan/core';
+import { type AgingDimension, type AgingReport, type AgingView } from '@huikuan/core/contracts';
 import { sql } from 'kysely';
 import type { Tx } from '../../platform/db';
 import type { AppDeps } from '../../platform/deps';

@@ -1,9 +1,5 @@
-import {
-  DEFAULT_AGING_SETTINGS,
-  agingSettingsSchema,
-  type AgingSettings,
-  type AgingSettingsBody,
-} from '@huikuan/core/contracts';
+import { DEFAULT_AGING_SETTINGS, type AgingSettings } from '@huikuan/core';
+import { agingSettingsSchema, type AgingSettingsBody } from '@huikuan/core/contracts';
 import { sql } from 'kysely';
 import { recordAudit } from '../../platform/audit';
 import type { Tx } from '../../platform/db';

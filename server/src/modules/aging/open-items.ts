@@ -1,5 +1,5 @@
-import type { RecordScope } from '@huikuan/core';
-import type { AgingBasis, AgingDimension } from '@huikuan/core/contracts';
+import type { RecordScope, AgingBasis } from '@huikuan/core';
+import type { AgingDimension } from '@huikuan/core/contracts';
 import { sql, type RawBuilder } from 'kysely';
 import type { Tx } from '../../platform/db';
 import { customerScopeCondition } from '../customers/customer-access';

@@ -1,5 +1,11 @@
-import { minorToDecimalString, type CalendarDate, type RecordScope } from '@huikuan/core';
-import { RECEIVABLE_CLASSES, type AgingSettings, type ProvisionReport } from '@huikuan/core/contracts';
+import {
+  minorToDecimalString,
+  type CalendarDate,
+  type RecordScope,
+  RECEIVABLE_CLASSES,
+  type AgingSettings,
+} from '@huikuan/core';
+import { type ProvisionReport } from '@huikuan/core/contracts';
 import { sql } from 'kysely';
 import { todayIn } from '../../platform/clock';
 import type { Tx } from '../../platform/db';
