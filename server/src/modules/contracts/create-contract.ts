@@ -1,3 +1,4 @@
+import { amountMinorOrThrow } from '../../platform/money-input';
 import type { SalesContractDetail, createSalesContractRequestSchema } from '@huikuan/core/contracts';
 import type { z } from 'zod';
 import { recordAudit } from '../../platform/audit';
@@ -7,12 +8,7 @@ import { AppError } from '../../platform/errors';
 import type { Actor } from '../../platform/request-context';
 import { visibleCustomerOrThrow } from '../customers/customer-access';
 import { contractDetailIn } from './contract-views';
-import {
-  amountMinorOrThrow,
-  assertTeamOfOrganization,
-  assertUsersOfOrganization,
-  organizationToday,
-} from './ledger-input';
+import { assertTeamOfOrganization, assertUsersOfOrganization, organizationToday } from './ledger-input';
 import { planNodeRows } from './plan-nodes';
 
 export type CreateContractInput = z.output<typeof createSalesContractRequestSchema>;

@@ -1,37 +1,10 @@
-import { parseMoney, type CalendarDate } from '@huikuan/core';
+import type { CalendarDate } from '@huikuan/core';
 import type { Clock } from '../../platform/clock';
 import { todayIn } from '../../platform/clock';
 import type { Tx } from '../../platform/db';
 import { AppError, notFound } from '../../platform/errors';
 
-/** Helpers the contracts and invoices use cases share: exact money input, the organization's today, users. */
-
-export type AmountRule = 'positive' | 'non_negative';
-
-/**
- * Parses a decimal amount in a currency, or fails with a 400 whose issue names the field. Money is never
- * guessed: a malformed, negative or (where required) zero amount is refused, never turned into zero.
- */
-export function amountMinorOrThrow(
-  text: string,
-  currency: string,
-  path: string,
-  rule: AmountRule = 'positive',
-): bigint {
-  const parsed = parseMoney(text, currency);
-  if (!parsed.ok) {
-    throw new AppError('validation_failed', {}, [
-      { path, message: `Not an exact ${currency} amount (${parsed.reason})` },
-    ]);
-  }
-  const amountMinor = parsed.value.amountMinor;
-  if (amountMinor < 0n || (rule === 'positive' && amountMinor === 0n)) {
-    throw new AppError('validation_failed', {}, [
-      { path, message: rule === 'positive' ? 'Must be more than zero' : 'Cannot be negative' },
-    ]);
-  }
-  return amountMinor;
-}
+/** Helpers the contracts and invoices use cases share: the organization's today, users and teams. */
 
 /** "Today" for the organization, in its own time zone. */
 export async function organizationToday(tx: Tx, tenantId: string, clock: Clock): Promise<CalendarDate> {

@@ -1,3 +1,4 @@
+import { amountMinorOrThrow } from '../../platform/money-input';
 import {
   addDays,
   allocateByWeights,
@@ -11,7 +12,7 @@ import type { PaymentPlanNodesTable } from '../../db/schema';
 import type { Tx } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import { planNodeReceivedAsOf } from '../receipts/balances';
-import { amountMinorOrThrow, assertUsersOfOrganization } from './ledger-input';
+import { assertUsersOfOrganization } from './ledger-input';
 
 type PlanContract = {
   tenantId: string;

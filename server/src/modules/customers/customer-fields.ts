@@ -1,9 +1,9 @@
-import { parseMoney } from '@huikuan/core';
 import type { z } from 'zod';
 import type { createCustomerRequestSchema, updateCustomerRequestSchema } from '@huikuan/core/contracts';
 import type { Updateable } from 'kysely';
 import type { CustomersTable } from '../../db/schema';
 import { AppError } from '../../platform/errors';
+import { amountMinorOrThrow } from '../../platform/money-input';
 
 export type CreateCustomerInput = z.output<typeof createCustomerRequestSchema>;
 export type UpdateCustomerInput = z.output<typeof updateCustomerRequestSchema>;
@@ -71,9 +71,11 @@ export function registeredCapitalColumns(
     return { registered_capital_minor: null, registered_capital_currency: null };
   }
   const currency = input.registeredCapitalCurrency ?? fallbackCurrency;
-  const parsed = parseMoney(input.registeredCapital, currency);
-  if (!parsed.ok) throw invalid('registeredCapital', `Not an amount in ${currency}: ${parsed.reason}`);
-  if (parsed.value.amountMinor < 0n)
-    throw invalid('registeredCapital', 'Registered capital cannot be negative');
-  return { registered_capital_minor: parsed.value.amountMinor, registered_capital_currency: currency };
+  const amountMinor = amountMinorOrThrow(
+    input.registeredCapital,
+    currency,
+    'registeredCapital',
+    'non_negative',
+  );
+  return { registered_capital_minor: amountMinor, registered_capital_currency: currency };
 }

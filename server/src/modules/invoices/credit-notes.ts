@@ -1,3 +1,4 @@
+import { amountMinorOrThrow } from '../../platform/money-input';
 import type { CalendarDate } from '@huikuan/core';
 import type { CreditNote } from '@huikuan/core/contracts';
 import { recordAudit } from '../../platform/audit';
@@ -8,7 +9,7 @@ import { AppError, notFound } from '../../platform/errors';
 import { runIdempotent } from '../../platform/idempotency';
 import type { Actor } from '../../platform/request-context';
 import { createApprovalRequestIn } from '../approvals/approvals';
-import { amountMinorOrThrow, organizationToday } from '../contracts/ledger-input';
+import { organizationToday } from '../contracts/ledger-input';
 import { visibleInvoiceOrThrow, type InvoiceWithCustomer } from './invoice-access';
 import { assertReducibleBy } from './invoice-balance';
 import { toCreditNoteView } from './invoice-views';

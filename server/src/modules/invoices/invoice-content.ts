@@ -1,3 +1,4 @@
+import { amountMinorOrThrow } from '../../platform/money-input';
 import { dueDateFromTerms, invoiceTotals, lineAmounts, type CalendarDate } from '@huikuan/core';
 import type { InvoiceLineInput } from '@huikuan/core/contracts';
 import type { Insertable, Selectable } from 'kysely';
@@ -6,7 +7,6 @@ import type { Tx } from '../../platform/db';
 import { AppError } from '../../platform/errors';
 import type { Actor } from '../../platform/request-context';
 import { visibleContractOrThrow } from '../contracts/contract-access';
-import { amountMinorOrThrow } from '../contracts/ledger-input';
 
 export type LineRow = Omit<Insertable<InvoiceLinesTable>, 'tenant_id' | 'invoice_id'>;
 

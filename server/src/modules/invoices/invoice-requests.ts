@@ -1,3 +1,4 @@
+import { amountMinorOrThrow } from '../../platform/money-input';
 import { minorToDecimalString } from '@huikuan/core';
 import type {
   InvoiceRequest,
@@ -14,7 +15,6 @@ import { AppError, notFound } from '../../platform/errors';
 import { decodeCursor, pageFrom } from '../../platform/pagination';
 import { recordScope, type Actor } from '../../platform/request-context';
 import { visibleContractOrThrow } from '../contracts/contract-access';
-import { amountMinorOrThrow } from '../contracts/ledger-input';
 import { customerScopeCondition, visibleCustomerOrThrow } from '../customers/customer-access';
 
 /** 开票申请: sales asks finance to invoice; finance approves (or rejects), and the issued invoice closes it. */

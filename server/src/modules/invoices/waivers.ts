@@ -1,3 +1,4 @@
+import { amountMinorOrThrow } from '../../platform/money-input';
 import type { ApprovalRequest } from '@huikuan/core/contracts';
 import type { Selectable } from 'kysely';
 import type { ApprovalRequestsTable } from '../../db/schema';
@@ -6,7 +7,7 @@ import type { Tx } from '../../platform/db';
 import type { AppDeps } from '../../platform/deps';
 import type { Actor } from '../../platform/request-context';
 import { createApprovalRequestIn, toApprovalView } from '../approvals/approvals';
-import { amountMinorOrThrow, likePattern, organizationToday } from '../contracts/ledger-input';
+import { likePattern, organizationToday } from '../contracts/ledger-input';
 import { lockInvoiceForEffect } from './credit-notes';
 import { visibleInvoiceOrThrow } from './invoice-access';
 import { assertReducibleBy } from './invoice-balance';

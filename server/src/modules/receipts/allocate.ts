@@ -1,3 +1,4 @@
+import { amountMinorOrThrow } from '../../platform/money-input';
 import { minorToDecimalString, planOldestDueFirst, type CalendarDate } from '@huikuan/core';
 import type { AllocationLineInput, ReceiptDetail } from '@huikuan/core/contracts';
 import { recordAudit } from '../../platform/audit';
@@ -6,14 +7,7 @@ import type { AppDeps } from '../../platform/deps';
 import { AppError } from '../../platform/errors';
 import type { Actor } from '../../platform/request-context';
 import { invoiceHeadroomFrom, receiptHeadroomFrom } from './balances';
-import {
-  conflict,
-  dateIssue,
-  ledgerWrite,
-  organizationSettings,
-  positiveAmountOrThrow,
-  requireFinance,
-} from './receipt-support';
+import { conflict, dateIssue, ledgerWrite, organizationSettings, requireFinance } from './receipt-support';
 import { lockVisibleReceiptOrThrow, receiptDetailOrThrow, type LockedReceipt } from './receipt-view';
 
 export type PlannedLine = {
@@ -28,7 +22,7 @@ export function plannedLinesOf(lines: readonly AllocationLineInput[], currency: 
   return lines.map((line, index): PlannedLine => ({
     invoiceId: line.invoiceId ?? null,
     planNodeId: line.planNodeId ?? null,
-    amountMinor: positiveAmountOrThrow(line.amount, currency, `${prefix}.${index}.amount`),
+    amountMinor: amountMinorOrThrow(line.amount, currency, `${prefix}.${index}.amount`),
     path: `${prefix}.${index}`,
   }));
 }

@@ -1,9 +1,9 @@
-import { parseMoney, type CalendarDate } from '@huikuan/core';
+import type { CalendarDate } from '@huikuan/core';
 import type { Tx } from '../../platform/db';
 import type { AppDeps } from '../../platform/deps';
 import { runIdempotent } from '../../platform/idempotency';
 import { todayIn, type Clock } from '../../platform/clock';
-import { isUniqueViolation } from '../../platform/db-errors';
+import { isUniqueViolation, postgresErrorCode } from '../../platform/db-errors';
 import { AppError } from '../../platform/errors';
 import type { Actor } from '../../platform/request-context';
 
@@ -14,20 +14,6 @@ export function requireFinance(actor: Actor): void {
 
 export function isFinance(actor: Actor): boolean {
   return actor.role === 'finance' || actor.role === 'admin';
-}
-
-/** A strictly positive amount in the currency, or a 400 naming the field. Never zero, never a float. */
-export function positiveAmountOrThrow(text: string, currency: string, path: string): bigint {
-  const parsed = parseMoney(text, currency);
-  if (!parsed.ok) {
-    throw new AppError('validation_failed', {}, [
-      { path, message: `Not an amount in ${currency}: ${parsed.reason}` },
-    ]);
-  }
-  if (parsed.value.amountMinor <= 0n) {
-    throw new AppError('validation_failed', {}, [{ path, message: 'The amount must be greater than zero' }]);
-  }
-  return parsed.value.amountMinor;
 }
 
 export type OrganizationSettings = { baseCurrency: string; timezone: string; today: CalendarDate };
@@ -53,11 +39,6 @@ export function dateIssue(path: string, message: string): AppError {
   return new AppError('validation_failed', {}, [{ path, message }]);
 }
 
-function pgCode(error: unknown): string | null {
-  if (typeof error !== 'object' || error === null || !('code' in error)) return null;
-  return typeof error.code === 'string' ? error.code : null;
-}
-
 /** PostgreSQL error codes a ledger write can meet, as the 409 detail a client sees. */
 const LEDGER_REFUSALS: Readonly<Record<string, string>> = {
   // check_violation: the deferred allocation-invariant trigger at commit.
@@ -78,7 +59,7 @@ export function translateLedgerError(error: unknown): never {
   if (isUniqueViolation(error, 'receipt_reversals')) throw conflict('this receipt is already reversed');
   if (isUniqueViolation(error, 'receipt_claims_live'))
     throw conflict('this receipt already has a live claim');
-  const code = pgCode(error);
+  const code = postgresErrorCode(error);
   if (code !== null && Object.hasOwn(LEDGER_REFUSALS, code)) throw conflict(LEDGER_REFUSALS[code] ?? code);
   throw error;
 }

@@ -1,3 +1,4 @@
+import { amountMinorOrThrow } from '../../platform/money-input';
 import type { CreateReceiptRequest, ReceiptDetail } from '@huikuan/core/contracts';
 import { recordAudit } from '../../platform/audit';
 import type { Tx } from '../../platform/db';
@@ -11,7 +12,6 @@ import {
   isFinance,
   ledgerWrite,
   organizationSettings,
-  positiveAmountOrThrow,
   requireFinance,
   translateLedgerError,
 } from './receipt-support';
@@ -54,7 +54,7 @@ export async function createReceipt(
   input: CreateReceiptRequest,
   idempotencyKey: string,
 ): Promise<ReceiptDetail> {
-  const amountMinor = positiveAmountOrThrow(input.amount, input.currency, 'amount');
+  const amountMinor = amountMinorOrThrow(input.amount, input.currency, 'amount');
   return ledgerWrite(deps, actor, idempotencyKey, 'receipt.create', input, async (tx) => {
     const customerId = input.customerId ?? null;
     await checkCustomer(tx, actor, customerId);
@@ -110,7 +110,7 @@ export async function updateReceipt(
       const amountMinor =
         input.amount === undefined
           ? before.amount_minor
-          : positiveAmountOrThrow(input.amount, currency, 'amount');
+          : amountMinorOrThrow(input.amount, currency, 'amount');
       if (input.customerId !== undefined) await checkCustomer(tx, actor, input.customerId);
       if (input.receivedOn !== undefined) await checkReceivedOn(tx, deps, actor, input.receivedOn);
       const after = await tx

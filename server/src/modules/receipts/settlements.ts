@@ -1,3 +1,4 @@
+import { amountMinorOrThrow } from '../../platform/money-input';
 import { minorToDecimalString, type CalendarDate } from '@huikuan/core';
 import type { ApprovalRequest } from '@huikuan/core/contracts';
 import type { Selectable } from 'kysely';
@@ -12,13 +13,7 @@ import { createApprovalRequestIn, toApprovalView } from '../approvals/approvals'
 import { visibleCustomerOrThrow } from '../customers/customer-access';
 import { applyAllocationsIn } from './allocate';
 import { invoiceHeadroomFrom } from './balances';
-import {
-  conflict,
-  dateIssue,
-  organizationSettings,
-  positiveAmountOrThrow,
-  translateLedgerError,
-} from './receipt-support';
+import { conflict, dateIssue, organizationSettings, translateLedgerError } from './receipt-support';
 import { lockVisibleReceiptOrThrow } from './receipt-view';
 
 /** 三角债 (offset between customers) and 以货抵债 (settlement in goods): never without an approval. */
@@ -53,7 +48,7 @@ export async function requestSettlement(
         throw error instanceof AppError ? notFound('invoice') : error;
       });
       if (invoice.status !== 'issued') throw conflict('only an issued invoice can be settled');
-      const amountMinor = positiveAmountOrThrow(input.amount, invoice.currency, 'amount');
+      const amountMinor = amountMinorOrThrow(input.amount, invoice.currency, 'amount');
       const { today } = await organizationSettings(tx, actor.tenantId, deps.clock);
       const settledOn = input.settledOn ?? today;
       if (settledOn > today || settledOn < invoice.invoice_date) {
