@@ -5,7 +5,7 @@
 import type { Role } from './access';
 
 export type ApprovalKindName =
-  'write_off' | 'discount_waiver' | 'offset' | 'goods_settlement' | 'credit_note';
+  'write_off' | 'discount_waiver' | 'offset' | 'goods_settlement' | 'credit_note' | 'credit_override';
 
 const APPROVER_ROLES: Record<ApprovalKindName, readonly Role[]> = {
   write_off: ['finance', 'admin'],
@@ -13,6 +13,8 @@ const APPROVER_ROLES: Record<ApprovalKindName, readonly Role[]> = {
   offset: ['finance', 'admin'],
   goods_settlement: ['finance', 'admin'],
   credit_note: ['finance', 'admin'],
+  // 停止供货 is finance's call (003: credit control sits with finance, not with the salesperson who wants the order).
+  credit_override: ['finance', 'admin'],
 };
 
 export function approverRoles(kind: ApprovalKindName): readonly Role[] {

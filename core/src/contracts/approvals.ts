@@ -7,6 +7,7 @@ export const APPROVAL_KINDS = [
   'offset',
   'goods_settlement',
   'credit_note',
+  'credit_override',
 ] as const;
 export const approvalKindSchema = z.enum(APPROVAL_KINDS);
 export type ApprovalKind = z.infer<typeof approvalKindSchema>;

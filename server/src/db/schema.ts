@@ -292,6 +292,8 @@ export type CreditNotesTable = {
   approval_request_id: string | null;
   created_by_user_id: string | null;
   created_at: CreatedAt;
+  /** 'credit_note' or 'write_off' (坏账核销, charged to the provision). */
+  kind: Generated<string>;
 };
 
 export type InvoiceRequestsTable = {
@@ -353,6 +355,8 @@ export type AllocationsTable = {
   reason: string | null;
   created_by_user_id: string | null;
   created_at: CreatedAt;
+  /** Set on a recovery: the write-off (a credit note of kind write_off) this receipt money pays. */
+  write_off_id: Generated<string | null>;
 };
 
 export type ApprovalRequestsTable = {

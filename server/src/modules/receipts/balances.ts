@@ -7,7 +7,8 @@ import type { Tx } from '../../platform/db';
  * - an invoice counts from its invoice date, unless voided on or before the date;
  * - posted credit notes reduce it from their issue date, allocations from their allocation date;
  * - a plan node has received what was allocated to it directly or to invoices raised against it;
- * - a customer's unapplied credit is what confirmed, unreversed receipts hold beyond their allocations to invoices.
+ * - a customer's unapplied credit is what confirmed, unreversed receipts hold beyond their allocations to invoices
+ *   and to written-off amounts they recover (allocations to a plan node alone stay unapplied: a prepayment).
  *
  * Every function takes the ids it needs and answers in one query, so a page costs a fixed number of queries.
  */
@@ -132,7 +133,8 @@ export async function customerBalancesAsOf(
       SELECT r.customer_id, r.currency,
         sum(r.amount_minor
           - coalesce((SELECT sum(a.amount_minor) FROM allocations a WHERE a.tenant_id = r.tenant_id
-                        AND a.receipt_id = r.id AND a.invoice_id IS NOT NULL AND a.allocated_on <= ${asOf}::date), 0)
+                        AND a.receipt_id = r.id AND (a.invoice_id IS NOT NULL OR a.write_off_id IS NOT NULL)
+                        AND a.allocated_on <= ${asOf}::date), 0)
         )::bigint AS amount
       FROM receipts r
       WHERE r.tenant_id = ${tenantId} AND r.status = 'confirmed' AND r.customer_id IS NOT NULL

@@ -600,6 +600,7 @@ export const en: Messages = {
   'approvals.kind.offset': 'Offset between customers',
   'approvals.kind.goods_settlement': 'Settlement in goods',
   'approvals.kind.credit_note': 'Credit note',
+  'approvals.kind.credit_override': 'Credit hold override',
   'approvals.status.pending': 'Pending',
   'approvals.status.approved': 'Approved',
   'approvals.status.rejected': 'Rejected',

@@ -597,6 +597,7 @@ export const zhCN = {
   'approvals.kind.offset': '三角债抵消',
   'approvals.kind.goods_settlement': '以货抵债',
   'approvals.kind.credit_note': '红字冲销',
+  'approvals.kind.credit_override': '信用冻结放行',
   'approvals.status.pending': '待审批',
   'approvals.status.approved': '已批准',
   'approvals.status.rejected': '已驳回',
