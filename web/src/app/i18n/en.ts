@@ -1,6 +1,14 @@
+import { behaviourEn } from '../../features/payment-behaviour/messages';
+import { creditEn } from '../../features/credit/messages';
+import { reportsEn } from '../../features/reports/messages';
+import { writeOffsEn } from '../../features/write-offs/messages';
 import type { Messages } from './zh-CN';
 
 export const en: Messages = {
+  ...creditEn,
+  ...behaviourEn,
+  ...reportsEn,
+  ...writeOffsEn,
   'app.name': 'Huikuan',
   'app.tagline': 'From contract to cash, in one place',
   'app.loading': 'Loading…',

@@ -1,9 +1,14 @@
+import { behaviourZhCN } from '../../features/payment-behaviour/messages';
+import { creditZhCN } from '../../features/credit/messages';
+import { reportsZhCN } from '../../features/reports/messages';
+import { writeOffsZhCN } from '../../features/write-offs/messages';
+
 /**
  * The Chinese dictionary is the reference: every other locale's dictionary is typed from its keys, so a
  * missing translation fails the type check rather than showing a raw key to a user.
  * `{name}` placeholders are filled by `t(key, params)`.
  */
-export const zhCN = {
+const coreZhCN = {
   'app.name': '回款',
   'app.tagline': '从合同到回款，一处掌握',
   'app.loading': '加载中…',
@@ -615,6 +620,9 @@ export const zhCN = {
   'approvals.submit': '提交审批',
   'approvals.submitted': '已提交审批',
 } as const;
+
+/** The app's own messages plus each feature's slice (features/<name>/messages.ts). */
+export const zhCN = { ...coreZhCN, ...creditZhCN, ...behaviourZhCN, ...reportsZhCN, ...writeOffsZhCN } as const;
 
 export type MessageKey = keyof typeof zhCN;
 export type Messages = Record<MessageKey, string>;
