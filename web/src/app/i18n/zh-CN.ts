@@ -622,7 +622,13 @@ const coreZhCN = {
 } as const;
 
 /** The app's own messages plus each feature's slice (features/<name>/messages.ts). */
-export const zhCN = { ...coreZhCN, ...creditZhCN, ...behaviourZhCN, ...reportsZhCN, ...writeOffsZhCN } as const;
+export const zhCN = {
+  ...coreZhCN,
+  ...creditZhCN,
+  ...behaviourZhCN,
+  ...reportsZhCN,
+  ...writeOffsZhCN,
+} as const;
 
 export type MessageKey = keyof typeof zhCN;
 export type Messages = Record<MessageKey, string>;
