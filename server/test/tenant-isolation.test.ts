@@ -37,6 +37,22 @@ async function seedOrganizationB(): Promise<void> {
   await seedContractAndInvoice();
   await seedMoney();
   await seedImports();
+  await seedWriteOff();
+}
+
+/** A posted write-off needs a second person: B's finance user approves what B's admin asked for. */
+async function seedWriteOff(): Promise<void> {
+  const approval = ok<{ id: string }>(
+    await b.request('POST', `/api/invoices/${bIds.invoice}/write-offs`, { amount: '2.00', reason: '坏账' }),
+    'write-off request',
+  );
+  const finance = await addUser(b, 'finance');
+  ok(
+    await finance.request('POST', `/api/approvals/${approval.id}/decision`, { decision: 'approve' }),
+    'approve write-off',
+  );
+  const register = ok<{ items: { id: string }[] }>(await b.request('GET', '/api/write-offs'), 'write-offs');
+  bIds.writeOff = register.items[0]?.id ?? '';
 }
 
 async function seedImports(): Promise<void> {
@@ -205,6 +221,7 @@ const ENTITY_BY_SEGMENT: Record<string, string> = {
   approvals: 'approval',
   'import-jobs': 'importJob',
   'import-presets': 'importPreset',
+  'write-offs': 'writeOff',
 };
 
 /** Other ID parameters, by name (and for attachments, by whose attachment it is). */
@@ -253,6 +270,8 @@ const BODIES: Record<string, unknown> = {
   'POST /api/receipt-claims/:id/reject': { comment: 'x' },
   'POST /api/approvals/:id/decision': { decision: 'approve' },
   'PATCH /api/import-presets/:id': { name: 'x' },
+  'POST /api/invoices/:id/write-offs': { amount: '1.00', reason: 'x' },
+  'POST /api/write-offs/:id/recoveries': { receiptId: randomUUID(), amount: '1.00' },
 };
 
 describe('application scoping', () => {
@@ -295,6 +314,7 @@ describe('application scoping', () => {
       `/api/invoice-requests?customerId=${bIds.customer}`,
       `/api/receipt-claims?receiptId=${bIds.receipt}`,
       `/api/approvals?customerId=${bIds.customer}`,
+      `/api/write-offs?customerId=${bIds.customer}`,
     ];
     for (const url of filtered) {
       const response = await a.request('GET', url);
@@ -322,7 +342,8 @@ describe('application scoping', () => {
     const customer = await b.request('GET', `/api/customers/${bIds.customer}`);
     expect(customer.json()).toMatchObject({ code: 'B-001', name: 'B 客户' });
     const invoice = await b.request('GET', `/api/invoices/${bIds.invoice}`);
-    expect(invoice.json()).toMatchObject({ number: 'B-INV-1', open: '500.00' });
+    // 600.00 − 100.00 received − 2.00 written off.
+    expect(invoice.json()).toMatchObject({ number: 'B-INV-1', open: '498.00' });
     const receipt = await b.request('GET', `/api/receipts/${bIds.receipt}`);
     expect(receipt.json().allocations).toHaveLength(1);
     const approval = await b.request('GET', `/api/approvals/${bIds.approval}`);

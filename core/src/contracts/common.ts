@@ -25,5 +25,11 @@ export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 }
 
+/** A query-string flag: exactly 'true' or 'false' (z.coerce.boolean would read 'false' as true). */
+export const queryBooleanSchema = z
+  .enum(['true', 'false'])
+  .transform((value) => value === 'true')
+  .optional();
+
 export const okSchema = z.object({ ok: z.literal(true) });
 export const idParamSchema = z.object({ id: uuidSchema });

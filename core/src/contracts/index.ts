@@ -7,3 +7,4 @@ export * from './invoices';
 export * from './receipts';
 export * from './aging';
 export * from './analytics';
+export * from './write-offs';

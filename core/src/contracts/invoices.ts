@@ -99,6 +99,8 @@ export const creditNoteSchema = z.object({
   issuedOn: businessDateTextSchema,
   reason: z.string(),
   status: z.enum(['pending_approval', 'posted', 'rejected']),
+  /** A write-off (坏账核销) is charged to the bad-debt provision; a credit note reduces the sale itself. */
+  kind: z.enum(['credit_note', 'write_off']),
   approvalRequestId: uuidSchema.nullable(),
   createdByUserId: uuidSchema.nullable(),
   createdAt: instantSchema,

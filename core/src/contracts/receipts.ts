@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { decimalAmountSchema } from './approvals';
 import {
+  queryBooleanSchema,
   calendarDateSchema,
   currencySchema,
   instantSchema,
@@ -38,10 +39,6 @@ export const receiptStatusSchema = z.enum(RECEIPT_STATUSES);
 const dateTextSchema = z.string().describe('Business date YYYY-MM-DD');
 const optionalText = (max: number) => z.string().trim().max(max).nullable().optional();
 const reasonSchema = z.string().trim().min(1).max(500);
-const queryBooleanSchema = z
-  .enum(['true', 'false'])
-  .transform((value) => value === 'true')
-  .optional();
 
 export const createReceiptRequestSchema = z.object({
   /** Null or absent puts the receipt in the claim pool (finance and admins only). */
@@ -99,6 +96,9 @@ export const allocationSchema = z.object({
   invoiceId: uuidSchema.nullable(),
   invoiceNumber: z.string().nullable(),
   planNodeId: uuidSchema.nullable(),
+  /** Set on a recovery: the write-off this money pays, and its number. */
+  writeOffId: uuidSchema.nullable(),
+  writeOffNumber: z.string().nullable(),
   /** Negative for a reversal row. */
   amount: decimalAmountSchema,
   currency: z.string(),
@@ -253,6 +253,9 @@ export const LEDGER_ENTRY_KINDS = [
   'receipt_reversal',
   'allocation',
   'allocation_reversal',
+  'write_off',
+  'write_off_recovery',
+  'write_off_recovery_reversal',
 ] as const;
 
 export const ledgerEntrySchema = z.object({

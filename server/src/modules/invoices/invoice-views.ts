@@ -70,6 +70,7 @@ export function toCreditNoteView(row: Selectable<CreditNotesTable>): CreditNote 
     issuedOn: row.issued_on,
     reason: row.reason,
     status: row.status as CreditNote['status'],
+    kind: row.kind as CreditNote['kind'],
     approvalRequestId: row.approval_request_id,
     createdByUserId: row.created_by_user_id,
     createdAt: row.created_at.toISOString(),

@@ -46,9 +46,17 @@ export async function requestWaiver(
   });
 }
 
-/** WV-<invoice number>-<n>: the n-th waiver of that invoice (the invoice row is locked, so n is not raced). */
-async function nextWaiverNumber(tx: Tx, tenantId: string, invoiceNumber: string): Promise<string> {
-  const prefix = `WV-${invoiceNumber}-`;
+/**
+ * `<kind>-<invoice number>-<n>`: the n-th waiver (WV) or write-off (WO) of that invoice. Callers hold the invoice
+ * row locked, so n is not raced.
+ */
+export async function nextReductionNumber(
+  tx: Tx,
+  tenantId: string,
+  kind: 'WV' | 'WO',
+  invoiceNumber: string,
+): Promise<string> {
+  const prefix = `${kind}-${invoiceNumber}-`;
   const existing = await tx
     .selectFrom('credit_notes')
     .select('number')
@@ -73,7 +81,7 @@ export async function postApprovedWaiver(
     .values({
       tenant_id: actor.tenantId,
       invoice_id: invoice.id,
-      number: await nextWaiverNumber(tx, actor.tenantId, invoice.number),
+      number: await nextReductionNumber(tx, actor.tenantId, 'WV', invoice.number),
       amount_minor: amountMinor,
       currency: invoice.currency,
       issued_on: await organizationToday(tx, actor.tenantId, deps.clock),

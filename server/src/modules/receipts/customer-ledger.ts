@@ -26,7 +26,9 @@ type EntryRow = {
 /**
  * Every record that touched the customer, in date order, in one query. Within a day: invoices, credit notes,
  * receipts, allocations, receipt reversals, then voids, so each day ends on the balance as of that day.
- * An allocation moves money from unapplied credit onto an invoice and so leaves the balance unchanged.
+ * An allocation moves money from unapplied credit onto an invoice and so leaves the balance unchanged; a recovery
+ * applies it to a written-off amount, which the write-off had already taken off the balance, so it counts: the
+ * customer's payment and the recovery together leave the balance where it was.
  */
 async function ledgerRows(tx: Tx, tenantId: string, customerId: string, from: string | null, to: string) {
   const fromDate = from ?? '0001-01-01';
@@ -37,7 +39,7 @@ async function ledgerRows(tx: Tx, tenantId: string, customerId: string, from: st
         i.total_minor AS effect, i.created_at
       FROM invoices i WHERE i.tenant_id = ${tenantId} AND i.customer_id = ${customerId} AND i.status = 'issued'
       UNION ALL
-      SELECT cn.issued_on, 2, 'credit_note', cn.id, i.id, NULL, cn.number, cn.currency::text, cn.amount_minor,
+      SELECT cn.issued_on, 2, cn.kind, cn.id, i.id, NULL, cn.number, cn.currency::text, cn.amount_minor,
         -cn.amount_minor, cn.created_at
       FROM credit_notes cn JOIN invoices i ON i.tenant_id = cn.tenant_id AND i.id = cn.invoice_id
       WHERE cn.tenant_id = ${tenantId} AND i.customer_id = ${customerId} AND cn.status = 'posted'
@@ -47,11 +49,16 @@ async function ledgerRows(tx: Tx, tenantId: string, customerId: string, from: st
         -r.amount_minor, r.created_at
       FROM receipts r WHERE r.tenant_id = ${tenantId} AND r.customer_id = ${customerId} AND r.status = 'confirmed'
       UNION ALL
-      SELECT a.allocated_on, 4, CASE WHEN a.amount_minor > 0 THEN 'allocation' ELSE 'allocation_reversal' END,
-        a.id, a.invoice_id, a.receipt_id, i.number, a.currency::text, a.amount_minor, 0::bigint, a.created_at
+      SELECT a.allocated_on, 4,
+        CASE WHEN a.write_off_id IS NOT NULL
+          THEN CASE WHEN a.amount_minor > 0 THEN 'write_off_recovery' ELSE 'write_off_recovery_reversal' END
+          ELSE CASE WHEN a.amount_minor > 0 THEN 'allocation' ELSE 'allocation_reversal' END END,
+        a.id, a.invoice_id, a.receipt_id, coalesce(i.number, wo.number), a.currency::text, a.amount_minor,
+        CASE WHEN a.write_off_id IS NOT NULL THEN a.amount_minor ELSE 0 END::bigint, a.created_at
       FROM allocations a
       JOIN receipts r ON r.tenant_id = a.tenant_id AND r.id = a.receipt_id
       LEFT JOIN invoices i ON i.tenant_id = a.tenant_id AND i.id = a.invoice_id
+      LEFT JOIN credit_notes wo ON wo.tenant_id = a.tenant_id AND wo.id = a.write_off_id
       WHERE a.tenant_id = ${tenantId} AND r.customer_id = ${customerId}
       UNION ALL
       SELECT rr.reversed_on, 5, 'receipt_reversal', r.id, NULL, r.id, r.bank_reference, r.currency::text,

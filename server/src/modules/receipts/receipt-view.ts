@@ -81,8 +81,11 @@ export async function receiptAllocations(tx: Tx, tenantId: string, receiptId: st
     .leftJoin('allocations as rev', (join) =>
       join.onRef('rev.tenant_id', '=', 'a.tenant_id').onRef('rev.reverses_allocation_id', '=', 'a.id'),
     )
+    .leftJoin('credit_notes as wo', (join) =>
+      join.onRef('wo.tenant_id', '=', 'a.tenant_id').onRef('wo.id', '=', 'a.write_off_id'),
+    )
     .selectAll('a')
-    .select(['i.number as invoice_number', 'rev.id as reversed_by_id'])
+    .select(['i.number as invoice_number', 'rev.id as reversed_by_id', 'wo.number as write_off_number'])
     .where('a.tenant_id', '=', tenantId)
     .where('a.receipt_id', '=', receiptId)
     .orderBy('a.allocated_on')
@@ -95,6 +98,8 @@ export async function receiptAllocations(tx: Tx, tenantId: string, receiptId: st
     invoiceId: row.invoice_id,
     invoiceNumber: row.invoice_number,
     planNodeId: row.plan_node_id,
+    writeOffId: row.write_off_id,
+    writeOffNumber: row.write_off_number,
     amount: minorToDecimalString(row.amount_minor, row.currency),
     currency: row.currency,
     allocatedOn: row.allocated_on,

@@ -59,6 +59,7 @@ async function insertReversalRow(
       receipt_id: original.receipt_id,
       invoice_id: original.invoice_id,
       plan_node_id: original.plan_node_id,
+      write_off_id: original.write_off_id,
       amount_minor: -original.amount_minor,
       currency: original.currency,
       allocated_on: reversedOn,
