@@ -12,6 +12,7 @@ import {
   HomeOutlined,
   ScheduleOutlined,
   SettingOutlined,
+  StopOutlined,
   TrophyOutlined,
   UploadOutlined,
   UserOutlined,
@@ -55,6 +56,7 @@ export const MODULE_ENTRIES: readonly NavEntry[] = [
   // 数据导入: anyone who writes records may dry-run; committing is checked by the server (finance, admin).
   { path: '/imports', labelKey: 'nav.imports', icon: <UploadOutlined />, permission: 'records.write' },
   { path: '/aging', labelKey: 'nav.aging', icon: <ScheduleOutlined />, permission: 'records.read' },
+  { path: '/write-offs', labelKey: 'nav.writeOffs', icon: <StopOutlined />, permission: 'records.read' },
   { path: '/collections', labelKey: 'nav.collections', icon: <BellOutlined />, permission: 'records.read' },
   { path: '/targets', labelKey: 'nav.targets', icon: <TrophyOutlined />, permission: 'records.read' },
   { path: '/reports', labelKey: 'nav.reports', icon: <BarChartOutlined />, permission: 'records.read' },

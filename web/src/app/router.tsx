@@ -49,6 +49,7 @@ const ReceiptDetailPage = lazyNamed(
 );
 const ApprovalsPage = lazyNamed(() => import('../features/approvals/ApprovalsPage'), 'ApprovalsPage');
 const ImportsPage = lazyNamed(() => import('../features/imports/ImportsPage'), 'ImportsPage');
+const WriteOffsPage = lazyNamed(() => import('../features/write-offs/WriteOffsPage'), 'WriteOffsPage');
 
 /** Built modules: the list page at the menu path, plus a detail page at path/:id where there is one. */
 const MODULE_PAGES: Record<string, { list: ComponentType; detail?: ComponentType }> = {
@@ -58,6 +59,7 @@ const MODULE_PAGES: Record<string, { list: ComponentType; detail?: ComponentType
   '/receipts': { list: ReceiptsPage, detail: ReceiptDetailPage },
   '/approvals': { list: ApprovalsPage },
   '/imports': { list: ImportsPage },
+  '/write-offs': { list: WriteOffsPage },
 };
 
 function guarded(entry: NavEntry, element: ReactNode): ReactNode {

@@ -17,6 +17,9 @@ const KIND_COLORS: Record<LedgerEntry['kind'], string> = {
   receipt_reversal: 'red',
   allocation: 'cyan',
   allocation_reversal: 'orange',
+  write_off: 'volcano',
+  write_off_recovery: 'gold',
+  write_off_recovery_reversal: 'orange',
 };
 
 function EntryReference({ entry }: { entry: LedgerEntry }) {

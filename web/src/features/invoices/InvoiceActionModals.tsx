@@ -184,7 +184,7 @@ export function SettlementModal({ invoice, kind, onClose }: ModalProps & { kind:
     };
     if (kind === 'offset-requests') body.counterparty = values.counterparty ?? '';
     if (kind === 'goods-settlement-requests') body.goodsDescription = values.goodsDescription ?? '';
-    if (kind !== 'waivers' && values.settledOn) body.settledOn = values.settledOn;
+    if (kind !== 'waivers' && kind !== 'write-offs' && values.settledOn) body.settledOn = values.settledOn;
     request.mutate(
       { id: invoice.id, kind, body },
       {
@@ -241,7 +241,7 @@ export function SettlementModal({ invoice, kind, onClose }: ModalProps & { kind:
             <Input.TextArea rows={2} />
           </Form.Item>
         ) : null}
-        {kind === 'waivers' ? null : (
+        {kind === 'waivers' || kind === 'write-offs' ? null : (
           <Form.Item name="settledOn" label={t('settlement.settledOn')} {...dateFieldProps}>
             <DatePicker style={{ width: '100%' }} />
           </Form.Item>

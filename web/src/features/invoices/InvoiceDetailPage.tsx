@@ -11,6 +11,7 @@ import {
   Modal,
   Popconfirm,
   Table,
+  Tag,
   Typography,
   type TableColumnsType,
 } from 'antd';
@@ -135,6 +136,13 @@ function CreditNotesTable({ invoice }: { invoice: InvoiceDetail }) {
   const t = useT();
   const columns: TableColumnsType<CreditNote> = [
     { key: 'number', title: t('creditNotes.number'), dataIndex: 'number' },
+    {
+      key: 'kind',
+      title: t('creditNotes.kind'),
+      render: (_, c) => (
+        <Tag color={c.kind === 'write_off' ? 'volcano' : 'purple'}>{t(`creditNotes.kind.${c.kind}`)}</Tag>
+      ),
+    },
     { key: 'issuedOn', title: t('creditNotes.issuedOn'), render: (_, c) => <DateText value={c.issuedOn} /> },
     {
       key: 'amount',
@@ -239,6 +247,7 @@ function InvoiceActions({
   const items = [
     { key: 'credit', label: t('creditNotes.create') },
     { key: 'waivers', label: t('settlement.menu.waivers') },
+    { key: 'write-offs', label: t('settlement.menu.write-offs') },
     { key: 'offset-requests', label: t('settlement.menu.offset-requests') },
     { key: 'goods-settlement-requests', label: t('settlement.menu.goods-settlement-requests') },
     { type: 'divider' as const },
@@ -296,7 +305,10 @@ export function InvoiceDetailPage() {
       {dialog === 'issue' ? <IssueModal invoice={record} onClose={close} /> : null}
       {dialog === 'void' ? <VoidInvoiceModal invoice={record} onClose={close} /> : null}
       {dialog === 'credit' ? <CreditNoteModal invoice={record} onClose={close} /> : null}
-      {dialog === 'waivers' || dialog === 'offset-requests' || dialog === 'goods-settlement-requests' ? (
+      {dialog === 'waivers' ||
+      dialog === 'write-offs' ||
+      dialog === 'offset-requests' ||
+      dialog === 'goods-settlement-requests' ? (
         <SettlementModal invoice={record} kind={dialog} onClose={close} />
       ) : null}
     </Page>

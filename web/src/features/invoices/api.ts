@@ -144,7 +144,8 @@ export function useCreateCreditNote() {
 }
 
 /** Requests that only take effect once approved: a waiver (减免), an offset (三角债), settlement in goods. */
-export type SettlementKind = 'waivers' | 'offset-requests' | 'goods-settlement-requests';
+/** Requests that wait for an approval; each is POSTed to /api/invoices/:id/<kind>. */
+export type SettlementKind = 'waivers' | 'write-offs' | 'offset-requests' | 'goods-settlement-requests';
 
 export function useRequestSettlement() {
   const invalidate = useInvalidateLedger();

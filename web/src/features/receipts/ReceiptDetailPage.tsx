@@ -92,7 +92,9 @@ function AllocationsTable({
       key: 'target',
       title: t('allocation.target'),
       render: (_, a) =>
-        a.invoiceId === null ? (
+        a.writeOffId !== null ? (
+          <Link to="/write-offs">{t('writeOffs.recoveryOf', { number: a.writeOffNumber ?? '' })}</Link>
+        ) : a.invoiceId === null ? (
           t('allocation.kind.node')
         ) : (
           <Link to={`/invoices/${a.invoiceId}`}>{a.invoiceNumber ?? t('allocation.kind.invoice')}</Link>

@@ -1,7 +1,65 @@
 /**
- * Messages of 坏账核销与收回 (write-offs and recoveries). Each feature owns its slice; app/i18n merges the slices into the
- * dictionaries, and the English slice is typed from the Chinese one so a missing translation fails the type check.
+ * Messages of 坏账核销与收回 (write-offs and recoveries). Each feature owns its slice; app/i18n merges the slices into
+ * the dictionaries, and the English slice is typed from the Chinese one so a missing translation fails the type check.
  */
-export const writeOffsZhCN = {} as const;
+export const writeOffsZhCN = {
+  'nav.writeOffs': '坏账核销',
+  'settlement.menu.write-offs': '申请核销坏账…',
+  'settlement.title.write-offs': '发票 {number} 坏账核销申请',
+  'creditNotes.kind': '类型',
+  'creditNotes.kind.credit_note': '红字冲销',
+  'creditNotes.kind.write_off': '坏账核销',
+  'ledger.kind.write_off': '坏账核销',
+  'ledger.kind.write_off_recovery': '已核销坏账收回',
+  'ledger.kind.write_off_recovery_reversal': '坏账收回冲销',
+  'writeOffs.title': '坏账核销台账',
+  'writeOffs.intro':
+    '经审批核销的坏账从应收余额、账龄和坏账准备中移出；客户日后付款时，把回款记为"已核销坏账收回"，发票不会重新打开。',
+  'writeOffs.number': '核销单号',
+  'writeOffs.invoice': '发票',
+  'writeOffs.customer': '客户',
+  'writeOffs.writtenOffOn': '核销日期',
+  'writeOffs.amount': '核销金额',
+  'writeOffs.recovered': '已收回',
+  'writeOffs.outstanding': '未收回',
+  'writeOffs.outstandingOnly': '只看未收回的',
+  'writeOffs.recover': '记录收回…',
+  'writeOffs.recoverTitle': '收回已核销坏账 {number}',
+  'writeOffs.receipt': '回款（同一客户、有未核销余额）',
+  'writeOffs.recoveredOn': '收回日期',
+  'writeOffs.recoveredToast': '已记录收回',
+  'writeOffs.noReceipts': '该客户没有可用于收回的回款：先登记并确认一笔回款。',
+  'writeOffs.recoveryOf': '收回 {number}',
+  'writeOffs.receiptOption': '{date} · {amount} 未核销',
+} as const;
 
-export const writeOffsEn: Record<keyof typeof writeOffsZhCN, string> = {};
+export const writeOffsEn: Record<keyof typeof writeOffsZhCN, string> = {
+  'nav.writeOffs': 'Write-offs',
+  'settlement.menu.write-offs': 'Request write-off…',
+  'settlement.title.write-offs': 'Write-off of invoice {number}',
+  'creditNotes.kind': 'Kind',
+  'creditNotes.kind.credit_note': 'Credit note',
+  'creditNotes.kind.write_off': 'Write-off',
+  'ledger.kind.write_off': 'Write-off',
+  'ledger.kind.write_off_recovery': 'Recovery of written-off debt',
+  'ledger.kind.write_off_recovery_reversal': 'Recovery reversed',
+  'writeOffs.title': 'Write-off register',
+  'writeOffs.intro':
+    'Approved write-offs leave the open balance, aging and the provision. When the customer pays later, record the money as a recovery; the invoice is not reopened.',
+  'writeOffs.number': 'Write-off',
+  'writeOffs.invoice': 'Invoice',
+  'writeOffs.customer': 'Customer',
+  'writeOffs.writtenOffOn': 'Written off on',
+  'writeOffs.amount': 'Written off',
+  'writeOffs.recovered': 'Recovered',
+  'writeOffs.outstanding': 'Not recovered',
+  'writeOffs.outstandingOnly': 'Only with something to recover',
+  'writeOffs.recover': 'Record recovery…',
+  'writeOffs.recoverTitle': 'Recover written-off {number}',
+  'writeOffs.receipt': 'Receipt (same customer, with unapplied money)',
+  'writeOffs.recoveredOn': 'Recovered on',
+  'writeOffs.recoveredToast': 'Recovery recorded',
+  'writeOffs.noReceipts': 'This customer has no receipt with unapplied money: record and confirm one first.',
+  'writeOffs.recoveryOf': 'Recovery of {number}',
+  'writeOffs.receiptOption': '{date} · {amount} unapplied',
+};
