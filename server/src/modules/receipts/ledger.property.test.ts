@@ -1,5 +1,5 @@
 import { addDays, minorToDecimalString, type CalendarDate } from '@huikuan/core';
-import type { ReceiptDetail } from '@huikuan/core/contracts';
+import type { AgingReport, ReceiptDetail, WriteOff } from '@huikuan/core/contracts';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -9,7 +9,9 @@ import { postReceipt, seedCreditNote, seedCustomer, seedInvoice, withKey } from 
 
 /**
  * Random sequences of ledger operations with awkward amounts. After every step the ledger's invariants hold, the
- * database agrees with a plain model of the same operations, and balances as of earlier days never move.
+ * database agrees with a plain model of the same operations, the aging report adds up to the same open balance, and
+ * balances as of earlier days never move. Write-offs go through the approval flow; recoveries use up receipts
+ * without reopening invoices.
  */
 
 let t: TestApp;
@@ -33,6 +35,8 @@ type Op =
   | { kind: 'reverseAllocation'; allocation: number }
   | { kind: 'reverseReceipt'; receipt: number }
   | { kind: 'creditNote'; invoice: number; quarters: bigint }
+  | { kind: 'writeOff'; invoice: number; quarters: bigint }
+  | { kind: 'recover'; writeOff: number; receipt: number; quarters: bigint }
   | { kind: 'nextDay' };
 
 const awkwardAmount = fc.oneof(
@@ -49,15 +53,20 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('reverseAllocation' as const), allocation: index }),
   fc.record({ kind: fc.constant('reverseReceipt' as const), receipt: index }),
   fc.record({ kind: fc.constant('creditNote' as const), invoice: index, quarters }),
+  fc.record({ kind: fc.constant('writeOff' as const), invoice: index, quarters }),
+  fc.record({ kind: fc.constant('recover' as const), writeOff: index, receipt: index, quarters }),
   fc.record({ kind: fc.constant('nextDay' as const) }),
 );
 
 type ModelInvoice = { id: string; totalMinor: bigint; reducedMinor: bigint };
 type ModelReceipt = { id: string; amountMinor: bigint; appliedMinor: bigint; isReversed: boolean };
+type ModelWriteOff = { id: string; amountMinor: bigint; recoveredMinor: bigint };
+/** An allocation pays an invoice, or (a recovery) a write-off; the other index is -1. */
 type ModelAllocation = {
   id: string;
   receipt: number;
   invoice: number;
+  writeOff: number;
   amountMinor: bigint;
   isReversed: boolean;
 };
@@ -66,6 +75,7 @@ type Model = {
   today: CalendarDate;
   invoices: ModelInvoice[];
   receipts: ModelReceipt[];
+  writeOffs: ModelWriteOff[];
   allocations: ModelAllocation[];
   /** Balance (minor) and each invoice's open amount as of each finished day. */
   snapshots: Map<string, { balanceMinor: bigint; openByInvoice: Map<string, bigint> }>;
@@ -99,6 +109,15 @@ async function ledgerState(model: Model, asOf: string) {
   });
 }
 
+/** The aging report's total for this run's customer today, in minor units (CNY has two decimals). */
+async function agingTotalMinor(model: Model): Promise<bigint> {
+  const response = await finance.request('GET', `/api/aging?asOf=${model.today}&by=customer`);
+  expect(response.statusCode).toBe(200);
+  const section = response.json<AgingReport>().currencies.find((c) => c.currency === 'CNY');
+  const row = section?.rows.find((r) => r.id === model.customerId);
+  return row === undefined ? 0n : BigInt(row.total.replace('.', ''));
+}
+
 async function checkInvariants(model: Model): Promise<void> {
   const state = await ledgerState(model, model.today);
   for (const receipt of state.receipts) {
@@ -117,6 +136,7 @@ async function checkInvariants(model: Model): Promise<void> {
   expect(state.balance?.openInvoicesMinor ?? 0n).toBe(openSum);
   expect(state.balance?.unappliedCreditMinor ?? 0n).toBe(unapplied);
   expect(state.balance?.balanceMinor ?? 0n).toBe(openSum - unapplied);
+  expect(await agingTotalMinor(model)).toBe(openSum);
   for (const [day, snapshot] of model.snapshots) {
     const past = await ledgerState(model, day);
     expect({ day, balance: past.balance?.balanceMinor ?? 0n }).toEqual({
@@ -167,6 +187,10 @@ async function applyOp(model: Model, op: Op): Promise<void> {
       invoice.reducedMinor += amountMinor;
       return;
     }
+    case 'writeOff':
+      return writeOffOp(model, op);
+    case 'recover':
+      return recoverOp(model, op);
     case 'nextDay': {
       const state = await ledgerState(model, model.today);
       model.snapshots.set(model.today, {
@@ -210,6 +234,7 @@ async function allocateOp(model: Model, op: Extract<Op, { kind: 'allocate' }>): 
     id: id ?? '',
     receipt: model.receipts.indexOf(receipt),
     invoice: model.invoices.indexOf(invoice),
+    writeOff: -1,
     amountMinor,
     isReversed: false,
   });
@@ -228,9 +253,81 @@ async function reverseAllocationOp(model: Model, index: number): Promise<void> {
   if (allocation.isReversed) return;
   allocation.isReversed = true;
   const receipt = model.receipts[allocation.receipt];
-  const invoice = model.invoices[allocation.invoice];
   if (receipt) receipt.appliedMinor -= allocation.amountMinor;
+  undoTarget(model, allocation);
+}
+
+/** An undone allocation gives back to what it paid: the invoice is open again, or the write-off unrecovered. */
+function undoTarget(model: Model, allocation: ModelAllocation): void {
+  const invoice = model.invoices[allocation.invoice];
   if (invoice) invoice.reducedMinor -= allocation.amountMinor;
+  const writeOff = model.writeOffs[allocation.writeOff];
+  if (writeOff) writeOff.recoveredMinor -= allocation.amountMinor;
+}
+
+/** Someone asks, finance approves: a share of what is open is written off today. */
+async function writeOffOp(model: Model, op: Extract<Op, { kind: 'writeOff' }>): Promise<void> {
+  const invoice = model.invoices[op.invoice % Math.max(1, model.invoices.length)];
+  if (!invoice) return;
+  const amountMinor = ((invoice.totalMinor - invoice.reducedMinor) * op.quarters) / 5n;
+  if (amountMinor <= 0n) return;
+  const request = await admin.request('POST', `/api/invoices/${invoice.id}/write-offs`, {
+    amount: minorToDecimalString(amountMinor, 'CNY'),
+    reason: 'property test',
+  });
+  expect(request.statusCode).toBe(201);
+  const decision = await finance.request(
+    'POST',
+    `/api/approvals/${request.json<{ id: string }>().id}/decision`,
+    {
+      decision: 'approve',
+    },
+  );
+  expect(decision.statusCode).toBe(200);
+  const listed = await finance.request('GET', `/api/write-offs?customerId=${model.customerId}&limit=200`);
+  const id = listed
+    .json<{ items: WriteOff[] }>()
+    .items.find((w) => !model.writeOffs.some((m) => m.id === w.id))?.id;
+  expect(id).toBeDefined();
+  invoice.reducedMinor += amountMinor;
+  model.writeOffs.push({ id: id ?? '', amountMinor, recoveredMinor: 0n });
+}
+
+/** Like allocateOp, against a write-off: sometimes more than the receipt or the write-off has room for. */
+async function recoverOp(model: Model, op: Extract<Op, { kind: 'recover' }>): Promise<void> {
+  const writeOff = model.writeOffs[op.writeOff % Math.max(1, model.writeOffs.length)];
+  const receipt = model.receipts[op.receipt % Math.max(1, model.receipts.length)];
+  if (!writeOff || !receipt) return;
+  const receiptRoom = receipt.isReversed ? 0n : receipt.amountMinor - receipt.appliedMinor;
+  const writeOffRoom = writeOff.amountMinor - writeOff.recoveredMinor;
+  const room = receiptRoom < writeOffRoom ? receiptRoom : writeOffRoom;
+  const amountMinor = room <= 0n ? 1n : (room * op.quarters) / 4n || 1n;
+  const response = await finance.request(
+    'POST',
+    `/api/write-offs/${writeOff.id}/recoveries`,
+    { receiptId: receipt.id, amount: minorToDecimalString(amountMinor, 'CNY') },
+    withKey(),
+  );
+  const shouldFit = !receipt.isReversed && amountMinor <= room;
+  expect({ status: response.statusCode, shouldFit }).toEqual({ status: shouldFit ? 200 : 409, shouldFit });
+  if (!shouldFit) return;
+  const detail = await finance.request('GET', `/api/receipts/${receipt.id}`);
+  const id = detail
+    .json<ReceiptDetail>()
+    .allocations.find(
+      (a) => a.reversesAllocationId === null && !model.allocations.some((m) => m.id === a.id),
+    )?.id;
+  expect(id).toBeDefined();
+  receipt.appliedMinor += amountMinor;
+  writeOff.recoveredMinor += amountMinor;
+  model.allocations.push({
+    id: id ?? '',
+    receipt: model.receipts.indexOf(receipt),
+    invoice: -1,
+    writeOff: model.writeOffs.indexOf(writeOff),
+    amountMinor,
+    isReversed: false,
+  });
 }
 
 async function reverseReceiptOp(model: Model, index: number): Promise<void> {
@@ -249,8 +346,7 @@ async function reverseReceiptOp(model: Model, index: number): Promise<void> {
   for (const allocation of model.allocations) {
     if (allocation.receipt !== receiptIndex || allocation.isReversed) continue;
     allocation.isReversed = true;
-    const invoice = model.invoices[allocation.invoice];
-    if (invoice) invoice.reducedMinor -= allocation.amountMinor;
+    undoTarget(model, allocation);
   }
   receipt.appliedMinor = 0n;
 }
@@ -266,6 +362,7 @@ it('keeps every ledger invariant after random sequences of operations', async ()
         today: start,
         invoices: [],
         receipts: [],
+        writeOffs: [],
         allocations: [],
         snapshots: new Map(),
       };
