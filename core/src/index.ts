@@ -7,3 +7,5 @@ export * from './approvals';
 export * from './import';
 export * from './kpis';
 export * from './aging';
+export * from './payment-behaviour';
+export * from './credit-rating';

@@ -271,6 +271,7 @@ const BODIES: Record<string, unknown> = {
   'POST /api/approvals/:id/decision': { decision: 'approve' },
   'PATCH /api/import-presets/:id': { name: 'x' },
   'POST /api/invoices/:id/write-offs': { amount: '1.00', reason: 'x' },
+  'PUT /api/customers/:id/credit-rating': { rating: 'A', reason: 'x' },
   'POST /api/write-offs/:id/recoveries': { receiptId: randomUUID(), amount: '1.00' },
 };
 

@@ -7,4 +7,5 @@ export * from './invoices';
 export * from './receipts';
 export * from './aging';
 export * from './analytics';
+export * from './payment-behaviour';
 export * from './write-offs';

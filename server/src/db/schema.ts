@@ -446,6 +446,16 @@ export type AgingSettingsTable = {
   updated_at: UpdatedAt;
 };
 
+/** 0007: a manual credit rating and its reason; the computed rating is never stored. */
+export type CreditRatingOverridesTable = {
+  tenant_id: string;
+  customer_id: string;
+  rating: string;
+  reason: string;
+  set_by_user_id: string | null;
+  set_at: ColumnType<Date, Date | string | undefined, Date | string>;
+};
+
 export type DB = {
   customers: CustomersTable;
   customer_contacts: CustomerContactsTable;
@@ -475,4 +485,5 @@ export type DB = {
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
   aging_settings: AgingSettingsTable;
+  credit_rating_overrides: CreditRatingOverridesTable;
 };

@@ -12,6 +12,7 @@ import { RecordAuditTrail } from '../audit/RecordAuditTrail';
 import { ContractsList } from '../contracts/ContractsList';
 import { InvoicesList } from '../invoices/InvoicesList';
 import { ReceiptsList } from '../receipts/ReceiptsList';
+import { PaymentHistoryTab } from '../payment-behaviour/PaymentHistoryTab';
 import { useCustomer } from './api';
 import { BankAccountsTab } from './BankAccountsTab';
 import { ContactsTab } from './ContactsTab';
@@ -64,6 +65,7 @@ export function CustomerDetailPage() {
       ),
     },
     { key: 'ledger', label: t('customers.tab.ledger'), children: <LedgerTab customerId={id} /> },
+    { key: 'payment-history', label: t('behaviour.tab'), children: <PaymentHistoryTab customerId={id} /> },
     { key: 'contracts', label: t('customers.tab.contracts'), children: <ContractsList customerId={id} /> },
     { key: 'invoices', label: t('customers.tab.invoices'), children: <InvoicesList customerId={id} /> },
     { key: 'receipts', label: t('customers.tab.receipts'), children: <ReceiptsList customerId={id} /> },
