@@ -74,6 +74,13 @@ export const ERROR_CATALOG = {
     status: 429,
     messages: { 'zh-CN': '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
   },
+  customer_on_credit_hold: {
+    status: 409,
+    messages: {
+      'zh-CN': '客户 {customer} 信用管控未通过（{causes}），已停止供货；需经批准的信用放行后才能继续',
+      en: 'Customer {customer} fails credit control ({causes}); supply is stopped until an approved credit override',
+    },
+  },
   internal: { status: 500, messages: { 'zh-CN': '服务器内部错误', en: 'Internal server error' } },
 } as const satisfies Record<string, ErrorDefinition>;
 

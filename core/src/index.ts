@@ -9,3 +9,4 @@ export * from './kpis';
 export * from './aging';
 export * from './payment-behaviour';
 export * from './credit-rating';
+export * from './credit';

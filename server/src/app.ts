@@ -37,6 +37,7 @@ import { registerReceiptsRoutes } from './modules/receipts/receipts.routes';
 import { registerImportRoutes } from './modules/imports/imports.routes';
 import { registerAgingRoutes } from './modules/aging/aging.routes';
 import { registerAnalyticsRoutes } from './modules/analytics/analytics.routes';
+import { registerCreditRoutes } from './modules/credit/credit.routes';
 import { registerPaymentBehaviourRoutes } from './modules/payment-behaviour/payment-behaviour.routes';
 import { registerWriteOffRoutes } from './modules/write-offs/write-offs.routes';
 
@@ -125,6 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       registerImportRoutes(typed, deps);
       registerAgingRoutes(typed, deps);
       registerAnalyticsRoutes(typed, deps);
+      registerCreditRoutes(typed, deps);
       registerPaymentBehaviourRoutes(typed, deps);
       registerWriteOffRoutes(typed, deps);
       done();

@@ -16,6 +16,7 @@ import {
 } from './cli/organization-commands';
 import { registerImportCommands } from './cli/import-commands';
 import { registerAgingCommands } from './cli/aging-commands';
+import { registerCreditCommands } from './cli/credit-commands';
 import { registerKpiCommands } from './cli/kpi-commands';
 import { registerReportCommands } from './cli/report-commands';
 import { runBackup, runMigrate, runRestore } from './cli/transfer-commands';
@@ -138,6 +139,7 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
   registerReportCommands(program, env);
   registerKpiCommands(program, env);
   registerAgingCommands(program, env);
+  registerCreditCommands(program, env);
   return program;
 }
 

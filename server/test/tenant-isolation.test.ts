@@ -38,6 +38,15 @@ async function seedOrganizationB(): Promise<void> {
   await seedMoney();
   await seedImports();
   await seedWriteOff();
+  bIds.dispute = ok<{ id: string }>(
+    await b.request('POST', '/api/disputes', {
+      customerId: bIds.customer,
+      invoiceId: bIds.invoice,
+      amount: '1.00',
+      reasonCode: 'quality',
+    }),
+    'dispute',
+  ).id;
 }
 
 /** A posted write-off needs a second person: B's finance user approves what B's admin asked for. */
@@ -222,6 +231,7 @@ const ENTITY_BY_SEGMENT: Record<string, string> = {
   'import-jobs': 'importJob',
   'import-presets': 'importPreset',
   'write-offs': 'writeOff',
+  disputes: 'dispute',
 };
 
 /** Other ID parameters, by name (and for attachments, by whose attachment it is). */
@@ -272,6 +282,10 @@ const BODIES: Record<string, unknown> = {
   'PATCH /api/import-presets/:id': { name: 'x' },
   'POST /api/invoices/:id/write-offs': { amount: '1.00', reason: 'x' },
   'PUT /api/customers/:id/credit-rating': { rating: 'A', reason: 'x' },
+  'PUT /api/customers/:id/credit-limit': { limit: '1000.00' },
+  'POST /api/customers/:id/credit-overrides': { amount: '0', validUntil: '2026-12-31', reason: 'x' },
+  'POST /api/disputes/:id/resolve': { outcome: 'withdrawn' },
+  'POST /api/contracts/:id/copy': { number: 'COPY-1' },
   'POST /api/write-offs/:id/recoveries': { receiptId: randomUUID(), amount: '1.00' },
 };
 
@@ -316,6 +330,7 @@ describe('application scoping', () => {
       `/api/receipt-claims?receiptId=${bIds.receipt}`,
       `/api/approvals?customerId=${bIds.customer}`,
       `/api/write-offs?customerId=${bIds.customer}`,
+      `/api/disputes?customerId=${bIds.customer}`,
     ];
     for (const url of filtered) {
       const response = await a.request('GET', url);

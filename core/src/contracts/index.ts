@@ -9,3 +9,4 @@ export * from './aging';
 export * from './analytics';
 export * from './payment-behaviour';
 export * from './write-offs';
+export * from './credit';

@@ -456,6 +456,85 @@ export type CreditRatingOverridesTable = {
   set_at: ColumnType<Date, Date | string | undefined, Date | string>;
 };
 
+export type CreditSettingsTable = {
+  tenant_id: string;
+  warning_bp: number;
+  overdue_hold_days: number;
+  dispute_hold_threshold_minor: Money;
+  dispute_hold_currency: string;
+  updated_by_user_id: string | null;
+  updated_at: UpdatedAt;
+};
+
+export type CustomerCreditLimitsTable = {
+  tenant_id: string;
+  customer_id: string;
+  limit_minor: Money;
+  currency: string;
+  updated_by_user_id: string | null;
+  updated_at: UpdatedAt;
+};
+
+export type CreditHoldStatesTable = {
+  tenant_id: string;
+  customer_id: string;
+  causes: string[];
+  hold_since: Timestamp | null;
+  changed_at: UpdatedAt;
+};
+
+export type CreditHoldEventsTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  seq: ColumnType<bigint, never, never>;
+  customer_id: string;
+  event: string;
+  causes: string[];
+  previous_causes: string[];
+  exposure_minor: Money;
+  limit_minor: Money | null;
+  currency: string;
+  oldest_overdue_days: number | null;
+  open_disputes_minor: Money;
+  source: string;
+  evaluated_on: BusinessDate;
+  actor_user_id: string | null;
+  occurred_at: CreatedAt;
+};
+
+export type CreditOverridesTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  customer_id: string;
+  approval_request_id: string;
+  amount_minor: Money;
+  currency: string;
+  valid_until: BusinessDate;
+  reason: string;
+  requested_by_user_id: string;
+  approved_by_user_id: string | null;
+  approved_at: CreatedAt;
+};
+
+export type DisputesTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  customer_id: string;
+  invoice_id: string | null;
+  amount_minor: Money;
+  currency: string;
+  reason_code: string;
+  description: string | null;
+  owner_user_id: string | null;
+  status: Generated<string>;
+  opened_on: BusinessDate;
+  resolved_on: BusinessDate | null;
+  resolution_note: string | null;
+  created_by_user_id: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+};
+
 export type DB = {
   customers: CustomersTable;
   customer_contacts: CustomerContactsTable;
@@ -486,4 +565,10 @@ export type DB = {
   audit_log: AuditLogTable;
   aging_settings: AgingSettingsTable;
   credit_rating_overrides: CreditRatingOverridesTable;
+  credit_settings: CreditSettingsTable;
+  customer_credit_limits: CustomerCreditLimitsTable;
+  credit_hold_states: CreditHoldStatesTable;
+  credit_hold_events: CreditHoldEventsTable;
+  credit_overrides: CreditOverridesTable;
+  disputes: DisputesTable;
 };

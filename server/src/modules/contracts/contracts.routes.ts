@@ -1,4 +1,5 @@
 import {
+  copyContractRequestSchema,
   createSalesContractRequestSchema,
   idParamSchema,
   salesContractDetailQuerySchema,
@@ -16,6 +17,7 @@ import type { ApiApp } from '../../app';
 import type { AppDeps } from '../../platform/deps';
 import { requireActor } from '../../platform/request-context';
 import { getContract } from './contract-views';
+import { copyContract } from './copy-contract';
 import { createContract } from './create-contract';
 import { listContracts } from './list-contracts';
 import { recordPlanNodeEvent } from './record-plan-node-event';
@@ -67,6 +69,23 @@ export function registerContractsRoutes(app: ApiApp, deps: AppDeps): void {
     { schema: { tags, params: idParamSchema, body: updateSalesContractRequestSchema, response: detail } },
     (request) =>
       updateContract(deps, requireActor(request, 'records.write'), request.params.id, request.body),
+  );
+  app.post(
+    '/contracts/:id/copy',
+    {
+      schema: {
+        tags,
+        params: idParamSchema,
+        body: copyContractRequestSchema,
+        response: { 201: salesContractDetailSchema },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await copyContract(deps, requireActor(request, 'records.write'), request.params.id, request.body),
+        ),
   );
   app.post('/contracts/:id/close', { schema: { tags, params: idParamSchema, response: detail } }, (request) =>
     setContractStatus(deps, requireActor(request, 'records.write'), request.params.id, 'closed'),

@@ -6,6 +6,7 @@ import { isUniqueViolation } from '../../platform/db-errors';
 import type { AppDeps } from '../../platform/deps';
 import { AppError } from '../../platform/errors';
 import type { Actor } from '../../platform/request-context';
+import { assertCreditAllows, withCreditRefusalRecorded } from '../credit/credit-check';
 import { visibleCustomerOrThrow } from '../customers/customer-access';
 import { contractDetailIn } from './contract-views';
 import { assertTeamOfOrganization, assertUsersOfOrganization, organizationToday } from './ledger-input';
@@ -22,6 +23,15 @@ export async function createContract(
   actor: Actor,
   input: CreateContractInput,
 ): Promise<SalesContractDetail> {
+  // A refusal by the credit check is audited after the rollback, in a transaction of its own.
+  return withCreditRefusalRecorded(deps, actor, () => createContractChecked(deps, actor, input));
+}
+
+async function createContractChecked(
+  deps: AppDeps,
+  actor: Actor,
+  input: CreateContractInput,
+): Promise<SalesContractDetail> {
   try {
     return await deps.db.tenant(actor.tenantId, async (tx) => {
       const customer = await visibleCustomerOrThrow(tx, actor, input.customerId);
@@ -31,6 +41,12 @@ export async function createContract(
       const teamId = input.teamId === undefined ? customer.team_id : input.teamId;
       await assertUsersOfOrganization(tx, actor.tenantId, [{ path: 'ownerUserId', userId: ownerUserId }]);
       await assertTeamOfOrganization(tx, actor.tenantId, teamId, 'teamId');
+      await assertCreditAllows(deps, tx, actor, {
+        customerId: customer.id,
+        addedExposureMinor: amountMinor,
+        currency,
+        action: 'contract.create',
+      });
       const contract = await tx
         .insertInto('contracts')
         .values({

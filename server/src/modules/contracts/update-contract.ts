@@ -11,6 +11,7 @@ import type { Tx } from '../../platform/db';
 import type { AppDeps } from '../../platform/deps';
 import { AppError } from '../../platform/errors';
 import type { Actor } from '../../platform/request-context';
+import { assertCreditAllows, withCreditRefusalRecorded } from '../credit/credit-check';
 import { visibleContractOrThrow } from './contract-access';
 import { contractDetailIn } from './contract-views';
 import { assertTeamOfOrganization, assertUsersOfOrganization, organizationToday } from './ledger-input';
@@ -132,6 +133,15 @@ export async function replacePlan(
   contractId: string,
   input: ReplacePlanInput,
 ): Promise<SalesContractDetail> {
+  return withCreditRefusalRecorded(deps, actor, () => replacePlanChecked(deps, actor, contractId, input));
+}
+
+async function replacePlanChecked(
+  deps: AppDeps,
+  actor: Actor,
+  contractId: string,
+  input: ReplacePlanInput,
+): Promise<SalesContractDetail> {
   return deps.db.tenant(actor.tenantId, async (tx) => {
     const contract = await visibleContractOrThrow(tx, actor, contractId, { forUpdate: true });
     if (contract.status === 'cancelled') {
@@ -155,6 +165,18 @@ export async function replacePlan(
       input.nodes,
       'nodes',
     );
+    // A plan that schedules more of the contract is more supply: a customer on hold does not get it. (Exposure
+    // stays the contract's uninvoiced amount either way, so the write adds none.)
+    const plannedMinor = (nodes: readonly { amount_minor: bigint }[]) =>
+      nodes.reduce((sum, node) => sum + node.amount_minor, 0n);
+    if (plannedMinor(rows) > plannedMinor(before)) {
+      await assertCreditAllows(deps, tx, actor, {
+        customerId: contract.customer_id,
+        addedExposureMinor: 0n,
+        currency: contract.currency,
+        action: 'contract.plan_increase',
+      });
+    }
     await tx
       .deleteFrom('payment_plan_nodes')
       .where('tenant_id', '=', actor.tenantId)

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Insertable } from 'kysely';
 import { addDays, type ContractImportGroup, type ImportIssue, type ResolvedMapping } from '@huikuan/core';
 import type { ContractsTable, PaymentPlanNodesTable } from '../../db/schema';
+import { importCreditIssues } from '../credit/credit-check';
 import { chunk } from './batches';
 import { issueAt, type ImportContext, type KindOutcome } from './import-context';
 
@@ -176,6 +177,21 @@ export async function importContractGroups(
   mapping: ResolvedMapping['mapping'],
 ): Promise<KindOutcome> {
   const checked = await checkAgainstLedger(ctx, groups, mapping);
+  // 停止供货: a contract for an existing customer on credit hold (or beyond its limit) refuses the whole file.
+  const creditIssues = await importCreditIssues(
+    ctx.tx,
+    ctx.actor,
+    ctx.now,
+    groups.flatMap((group) => {
+      const customer = checked.customers.get(group.customerCode);
+      if (!customer) return [];
+      const { row, line, amountMinor, currency } = group;
+      return [{ row, line, customerId: customer.id, addedExposureMinor: amountMinor, currency }];
+    }),
+    mapping.customerCode ?? 'customerCode',
+    'import.contracts',
+  );
+  const issues = [...checked.issues, ...creditIssues];
   const planNodes = groups.reduce((sum, group) => sum + group.nodes.length, 0);
   const counts = {
     newCustomers: checked.newCustomers.length,
@@ -190,7 +206,7 @@ export async function importContractGroups(
       settledMinor: 0n,
     })),
   };
-  if (checked.issues.length > 0 || ctx.isDryRun) return { issues: checked.issues, counts };
+  if (issues.length > 0 || ctx.isDryRun) return { issues, counts };
   await createCustomers(ctx, checked.newCustomers, checked.customers);
   const rows = groups.map((group) => {
     const customer = checked.customers.get(group.customerCode);

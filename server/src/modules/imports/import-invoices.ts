@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Insertable } from 'kysely';
 import type { AllocationsTable, InvoicesTable, ReceiptsTable } from '../../db/schema';
+import { importCreditIssues } from '../credit/credit-check';
 import { chunk } from './batches';
 import type { ImportIssue, InvoiceImportRow, ResolvedMapping } from '@huikuan/core';
 import { issueAt, type ImportContext, type KindOutcome } from './import-context';
@@ -199,6 +200,22 @@ export async function importInvoiceRows(
   mapping: ResolvedMapping['mapping'],
 ): Promise<KindOutcome> {
   const checked = await checkAgainstLedger(ctx, rows, mapping);
+  // 停止供货: an invoice for an existing customer on credit hold (or beyond its limit) refuses the whole file. What
+  // a row adds is what stays open of it after its settlement.
+  const creditIssues = await importCreditIssues(
+    ctx.tx,
+    ctx.actor,
+    ctx.now,
+    rows.flatMap((row) => {
+      const customerId = checked.customerIds.get(row.customerCode);
+      if (!customerId) return [];
+      const addedExposureMinor = row.amountMinor - (row.settlement?.amountMinor ?? 0n);
+      return [{ row: row.row, line: row.line, customerId, addedExposureMinor, currency: row.currency }];
+    }),
+    mapping.customerCode ?? 'customerCode',
+    'import.invoices',
+  );
+  const issues = [...checked.issues, ...creditIssues];
   const settled = rows.filter((row) => row.settlement !== null).length;
   const counts = {
     newCustomers: checked.newCustomers.length,
@@ -211,7 +228,7 @@ export async function importInvoiceRows(
       settledMinor: row.settlement?.amountMinor ?? 0n,
     })),
   };
-  if (checked.issues.length > 0 || ctx.isDryRun) return { issues: checked.issues, counts };
+  if (issues.length > 0 || ctx.isDryRun) return { issues, counts };
   await createCustomers(ctx, checked.newCustomers, checked.customerIds);
   const settlements: Settlement[] = [];
   // Invoices, then receipts, then allocations: each row written counts once.

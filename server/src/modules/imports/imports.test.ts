@@ -331,16 +331,17 @@ describe('invoice import', () => {
   it('reports duplicate numbers within the file and already in the organization, and another organization’s do not count', async () => {
     const admin = await signUp(t.app);
     const other = await signUp(t.app);
-    const first = [HEADER, 'C1,One,D-1,2026-01-01,2026-01-31,10,CNY,,,'].join('\n');
+    // Not yet due on the test clock (2026-11-22): a long-overdue customer would be on credit hold and refused.
+    const first = [HEADER, 'C1,One,D-1,2026-11-01,2026-11-30,10,CNY,,,'].join('\n');
     expect(
       (await post(admin, 'invoices', 'commit', { name: 'a.csv', bytes: Buffer.from(first) })).json().summary
         .isCommitted,
     ).toBe(true);
     const second = [
       HEADER,
-      'C1,One,D-1,2026-01-01,2026-01-31,10,CNY,,,',
-      'C1,One,D-2,2026-01-01,2026-01-31,10,CNY,,,',
-      'C2,Two,D-2,2026-01-01,2026-01-31,10,CNY,,,',
+      'C1,One,D-1,2026-11-01,2026-11-30,10,CNY,,,',
+      'C1,One,D-2,2026-11-01,2026-11-30,10,CNY,,,',
+      'C2,Two,D-2,2026-11-01,2026-11-30,10,CNY,,,',
     ].join('\n');
     const response = await post(admin, 'invoices', 'commit', { name: 'b.csv', bytes: Buffer.from(second) });
     expect(response.json().errors).toEqual([

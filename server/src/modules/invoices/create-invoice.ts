@@ -7,6 +7,11 @@ import type { AppDeps } from '../../platform/deps';
 import { AppError } from '../../platform/errors';
 import type { Actor } from '../../platform/request-context';
 import { organizationToday } from '../contracts/ledger-input';
+import {
+  assertCreditAllows,
+  invoiceAddedExposureMinor,
+  withCreditRefusalRecorded,
+} from '../credit/credit-check';
 import { visibleCustomerOrThrow } from '../customers/customer-access';
 import { visibleInvoiceOrThrow } from './invoice-access';
 import { invoiceLineRows, resolveInvoiceContext, totalsOfRows, type LineRow } from './invoice-content';
@@ -38,6 +43,14 @@ export async function createInvoice(
   actor: Actor,
   input: CreateInvoiceInput,
 ): Promise<InvoiceDetail> {
+  return withCreditRefusalRecorded(deps, actor, () => createInvoiceChecked(deps, actor, input));
+}
+
+async function createInvoiceChecked(
+  deps: AppDeps,
+  actor: Actor,
+  input: CreateInvoiceInput,
+): Promise<InvoiceDetail> {
   try {
     return await deps.db.tenant(actor.tenantId, async (tx) => {
       const customer = await visibleCustomerOrThrow(tx, actor, input.customerId);
@@ -49,6 +62,17 @@ export async function createInvoice(
       });
       const lineRows = invoiceLineRows(input, context.currency);
       const totals = totalsOfRows(lineRows);
+      // A customer on credit hold gets no new invoice (credit notes excepted); a draft is checked for what it
+      // would add once issued, and issuing checks again.
+      await assertCreditAllows(deps, tx, actor, {
+        customerId: customer.id,
+        addedExposureMinor: await invoiceAddedExposureMinor(deps, tx, actor.tenantId, {
+          totalMinor: totals.totalMinor,
+          contractId: context.contractId,
+        }),
+        currency: context.currency,
+        action: 'invoice.create',
+      });
       const invoice = await tx
         .insertInto('invoices')
         .values({

@@ -15,6 +15,11 @@ import { AppError, notFound } from '../../platform/errors';
 import { decodeCursor, pageFrom } from '../../platform/pagination';
 import { recordScope, type Actor } from '../../platform/request-context';
 import { visibleContractOrThrow } from '../contracts/contract-access';
+import {
+  assertCreditAllows,
+  invoiceAddedExposureMinor,
+  withCreditRefusalRecorded,
+} from '../credit/credit-check';
 import { customerScopeCondition, visibleCustomerOrThrow } from '../customers/customer-access';
 
 /** 开票申请: sales asks finance to invoice; finance approves (or rejects), and the issued invoice closes it. */
@@ -61,6 +66,14 @@ export async function createInvoiceRequest(
   actor: Actor,
   input: CreateInvoiceRequestInput,
 ): Promise<InvoiceRequest> {
+  return withCreditRefusalRecorded(deps, actor, () => createInvoiceRequestChecked(deps, actor, input));
+}
+
+async function createInvoiceRequestChecked(
+  deps: AppDeps,
+  actor: Actor,
+  input: CreateInvoiceRequestInput,
+): Promise<InvoiceRequest> {
   if (!actor.userId) throw new AppError('forbidden');
   const requesterId = actor.userId;
   return deps.db.tenant(actor.tenantId, async (tx) => {
@@ -91,6 +104,16 @@ export async function createInvoiceRequest(
       }
     }
     const currency = contract?.currency ?? customer.currency;
+    const amountMinor = amountMinorOrThrow(input.amount, currency, 'amount');
+    await assertCreditAllows(deps, tx, actor, {
+      customerId: customer.id,
+      addedExposureMinor: await invoiceAddedExposureMinor(deps, tx, actor.tenantId, {
+        totalMinor: amountMinor,
+        contractId: contract?.id ?? null,
+      }),
+      currency,
+      action: 'invoice_request.create',
+    });
     const row = await tx
       .insertInto('invoice_requests')
       .values({
@@ -98,7 +121,7 @@ export async function createInvoiceRequest(
         customer_id: customer.id,
         contract_id: contract?.id ?? null,
         plan_node_id: input.planNodeId ?? null,
-        amount_minor: amountMinorOrThrow(input.amount, currency, 'amount'),
+        amount_minor: amountMinor,
         currency,
         notes: input.notes ?? null,
         requested_by_user_id: requesterId,

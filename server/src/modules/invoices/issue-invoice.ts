@@ -4,6 +4,11 @@ import type { AppDeps } from '../../platform/deps';
 import { AppError } from '../../platform/errors';
 import { runIdempotent } from '../../platform/idempotency';
 import type { Actor } from '../../platform/request-context';
+import {
+  assertCreditAllows,
+  invoiceAddedExposureMinor,
+  withCreditRefusalRecorded,
+} from '../credit/credit-check';
 import { invoiceDetailNow } from './create-invoice';
 import { visibleInvoiceOrThrow } from './invoice-access';
 import { linkInvoiceRequestIn, markInvoiceRequestsIssuedIn } from './invoice-requests';
@@ -14,6 +19,18 @@ import { linkInvoiceRequestIn, markInvoiceRequestsIssuedIn } from './invoice-req
  * or out-of-scope id is a 404 whatever the headers.
  */
 export async function issueInvoice(
+  deps: AppDeps,
+  actor: Actor,
+  invoiceId: string,
+  input: { invoiceRequestId?: string | null | undefined },
+  idempotencyKey: () => string,
+): Promise<InvoiceDetail> {
+  return withCreditRefusalRecorded(deps, actor, () =>
+    issueInvoiceChecked(deps, actor, invoiceId, input, idempotencyKey),
+  );
+}
+
+async function issueInvoiceChecked(
   deps: AppDeps,
   actor: Actor,
   invoiceId: string,
@@ -39,6 +56,16 @@ export async function issueInvoice(
             detail: `invoice ${before.number} totals zero; there is nothing to issue`,
           });
         }
+        // Evaluated live at the moment the invoice becomes owed: a hold placed since the draft was made applies.
+        await assertCreditAllows(deps, tx, actor, {
+          customerId: before.customer_id,
+          addedExposureMinor: await invoiceAddedExposureMinor(deps, tx, actor.tenantId, {
+            totalMinor: before.total_minor,
+            contractId: before.contract_id,
+          }),
+          currency: before.currency,
+          action: 'invoice.issue',
+        });
         if (input.invoiceRequestId) await linkInvoiceRequestIn(tx, actor, input.invoiceRequestId, before);
         const after = await tx
           .updateTable('invoices')

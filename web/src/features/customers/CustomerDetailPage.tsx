@@ -10,6 +10,7 @@ import { FullPageSpin } from '../../ui/FullPageSpin';
 import { Page } from '../../ui/Page';
 import { RecordAuditTrail } from '../audit/RecordAuditTrail';
 import { ContractsList } from '../contracts/ContractsList';
+import { CreditTab } from '../credit/CreditTab';
 import { InvoicesList } from '../invoices/InvoicesList';
 import { ReceiptsList } from '../receipts/ReceiptsList';
 import { PaymentHistoryTab } from '../payment-behaviour/PaymentHistoryTab';
@@ -64,6 +65,7 @@ export function CustomerDetailPage() {
         />
       ),
     },
+    { key: 'credit', label: t('credit.tab'), children: <CreditTab customerId={id} /> },
     { key: 'ledger', label: t('customers.tab.ledger'), children: <LedgerTab customerId={id} /> },
     { key: 'payment-history', label: t('behaviour.tab'), children: <PaymentHistoryTab customerId={id} /> },
     { key: 'contracts', label: t('customers.tab.contracts'), children: <ContractsList customerId={id} /> },
