@@ -13,7 +13,18 @@ export type AgingDimension = (typeof AGING_DIMENSIONS)[number];
 export const AGING_VIEWS = ['buckets', 'classes', 'vintage'] as const;
 export type AgingView = (typeof AGING_VIEWS)[number];
 
+/**
+ * The dashboard's filters, shared by aging, its drill-down, provision and the KPIs. They narrow the caller's record
+ * scope, never widen it: `teamId` keeps customers of that team and its sub-teams, `salespersonId` the customers that
+ * user owns (as `by=salesperson` groups them). Another organization's team or user simply matches nothing.
+ */
+export const reportFilterFields = {
+  teamId: z.uuid().optional(),
+  salespersonId: z.uuid().optional(),
+};
+
 export const agingQuerySchema = z.object({
+  ...reportFilterFields,
   asOf: calendarDateSchema.optional(),
   by: z.enum(AGING_DIMENSIONS).default('customer'),
   basis: z.enum(AGING_BASES).default('due_date'),
@@ -55,6 +66,7 @@ export const agingReportSchema = z.object({
 export type AgingReport = z.infer<typeof agingReportSchema>;
 
 export const agingItemsQuerySchema = pageQuerySchema.extend({
+  ...reportFilterFields,
   asOf: calendarDateSchema.optional(),
   by: z.enum(AGING_DIMENSIONS).default('customer'),
   basis: z.enum(AGING_BASES).default('due_date'),
@@ -106,7 +118,7 @@ export const agingSettingsSchema = z.object({
 export type AgingSettingsBody = z.infer<typeof agingSettingsSchema>;
 export type ProvisionMatrixBody = ProvisionMatrix;
 
-export const provisionQuerySchema = z.object({ asOf: calendarDateSchema.optional() });
+export const provisionQuerySchema = z.object({ ...reportFilterFields, asOf: calendarDateSchema.optional() });
 
 const provisionLineSchema = z.object({ open: decimal, provision: decimal });
 export const provisionReportSchema = z.object({

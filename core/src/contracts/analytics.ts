@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { decimalAmountSchema } from './approvals';
+import { reportFilterFields } from './aging';
 import { calendarDateSchema } from './common';
 
 /**
@@ -18,6 +19,7 @@ export const kpiQuerySchema = z
     from: calendarDateSchema,
     to: calendarDateSchema,
     by: kpiGroupingSchema.default('organization'),
+    ...reportFilterFields,
   })
   .refine((query) => query.from <= query.to, { message: 'from must not be after to', path: ['from'] })
   .refine((query) => Date.parse(query.to) - Date.parse(query.from) <= MAX_PERIOD_DAYS * 86_400_000, {
@@ -30,6 +32,7 @@ export const kpiTrendQuerySchema = z.object({
   /** Last day of the trend; default today in the organization's time zone. */
   to: calendarDateSchema.optional(),
   by: kpiGroupingSchema.default('organization'),
+  ...reportFilterFields,
 });
 
 const ratioSchema = z.number().nullable();

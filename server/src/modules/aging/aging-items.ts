@@ -16,7 +16,9 @@ import { AppError } from '../../platform/errors';
 import { decodeCursor, pageFrom } from '../../platform/pagination';
 import { recordScope, type Actor } from '../../platform/request-context';
 import { loadAgingContext } from './aging-settings';
-import { groupIdSql, openItemsCte } from './open-items';
+import { tuneForReport } from './report-session';
+import { baseGroupIdSql, openItemsCte } from './open-items';
+import type { ReportFilter } from './report-filter';
 
 export type AgingItemsQuery = {
   asOf?: CalendarDate | undefined;
@@ -26,7 +28,7 @@ export type AgingItemsQuery = {
   bucket?: string | undefined;
   cursor?: string | undefined;
   limit: number;
-};
+} & ReportFilter;
 
 /** The days-past-due condition of a bucket key or a class key; an unknown key is a 400 naming `bucket`. */
 function rangeCondition(bucket: string | undefined, settings: AgingSettings): RawBuilder<boolean> {
@@ -74,8 +76,10 @@ export async function listAgingItems(
   }
   return deps.db.tenant(actor.tenantId, async (tx) => {
     const context = await loadAgingContext(tx, actor.tenantId);
+    await tuneForReport(tx);
     const asOf = query.asOf ?? todayIn(deps.clock, context.timezone);
-    const group = groupIdSql(query.by);
+    // The group is a condition inside the open items, so only its invoices' credit notes and allocations are read.
+    const group = baseGroupIdSql(query.by);
     const groupCondition =
       query.key === 'none' ? sql<boolean>`${group} IS NULL` : sql<boolean>`${group} = ${query.key}`;
     const after =
@@ -84,12 +88,16 @@ export async function listAgingItems(
         : sql<boolean>`(o.days_past_due < ${Number(cursor[0])}::int
             OR (o.days_past_due = ${Number(cursor[0])}::int AND o.number > ${cursor[1]}))`;
     const result = await sql<ItemRow>`
-      ${openItemsCte(actor.tenantId, asOf, query.basis, recordScope(actor))}
+      ${openItemsCte(actor.tenantId, asOf, query.basis, {
+        scope: recordScope(actor),
+        filter: { teamId: query.teamId, salespersonId: query.salespersonId },
+        restrict: groupCondition,
+      })}
       SELECT o.id, o.number, o.customer_id, c.code AS customer_code, o.invoice_date, o.due_date, o.days_past_due,
         o.currency, o.total_minor, o.open_minor
       FROM open_items o
       JOIN customers c ON c.tenant_id = ${actor.tenantId} AND c.id = o.customer_id
-      WHERE ${groupCondition} AND ${rangeCondition(query.bucket, context.settings)} AND ${after}
+      WHERE ${rangeCondition(query.bucket, context.settings)} AND ${after}
       ORDER BY o.days_past_due DESC, o.number
       LIMIT ${query.limit + 1}`.execute(tx);
     const page = pageFrom(result.rows, query.limit, (row) => [String(row.days_past_due), row.number]);

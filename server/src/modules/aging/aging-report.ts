@@ -14,6 +14,7 @@ import type { AppDeps } from '../../platform/deps';
 import { todayIn } from '../../platform/clock';
 import { recordScope, type Actor } from '../../platform/request-context';
 import { loadAgingContext } from './aging-settings';
+import { tuneForReport } from './report-session';
 import {
   assertAgreesWithLedger,
   groupIdSql,
@@ -22,6 +23,7 @@ import {
   openItemsCte,
   rangeIndexSql,
 } from './open-items';
+import type { ReportFilter } from './report-filter';
 
 export type AgingParams = { asOf: string; by: AgingDimension; basis: AgingBasis; view: AgingView };
 
@@ -55,7 +57,7 @@ type AggregateRow = {
 };
 
 /**
- * Aging in one aggregate query plus the ledger check (two more with a restricted scope), whatever the data size.
+ * Aging in one aggregate query plus the ledger check, whatever the data size, scope or filter.
  * Rows are sorted by key in code-point order; every group has a non-zero total.
  */
 export async function computeAging(
@@ -64,6 +66,7 @@ export async function computeAging(
   scope: RecordScope,
   settings: AgingSettings,
   params: AgingParams,
+  filter?: ReportFilter,
 ): Promise<AgingResult> {
   const column =
     params.view === 'buckets'
@@ -72,14 +75,25 @@ export async function computeAging(
         ? rangeIndexSql(settings.classBoundsDays)
         : sql<number>`extract(year FROM o.invoice_date)::int`;
   const label = groupLabelSql(params.by, tenantId);
+  // A salesperson or team is the customer's: sum per customer first, then map the (far fewer) customer sums.
+  const viaCustomer = params.by === 'salesperson' || params.by === 'team';
+  const perItem = sql`
+    SELECT ${viaCustomer ? sql`o.customer_id` : groupIdSql(params.by)} AS group_id, o.currency, ${column} AS col,
+      sum(o.open_minor) AS amount
+    FROM open_items o
+    GROUP BY 1, 2, 3`;
+  const grouped = viaCustomer
+    ? sql`
+      SELECT ${sql.ref(params.by === 'salesperson' ? 'gc.owner_user_id' : 'gc.team_id')} AS group_id, f.currency, f.col,
+        sum(f.amount) AS amount
+      FROM (${perItem}) f
+      LEFT JOIN customers gc ON gc.tenant_id = ${tenantId} AND gc.id = f.group_id
+      GROUP BY 1, 2, 3`
+    : perItem;
   const result = await sql<AggregateRow>`
-    ${openItemsCte(tenantId, params.asOf, params.basis, scope)}
-    SELECT g.group_id, ${label.key} AS key, ${label.name} AS name, g.currency, g.col, g.amount
-    FROM (
-      SELECT ${groupIdSql(params.by)} AS group_id, o.currency, ${column} AS col, sum(o.open_minor)::bigint AS amount
-      FROM open_items o
-      GROUP BY 1, 2, 3
-    ) g
+    ${openItemsCte(tenantId, params.asOf, params.basis, scope, filter)}
+    SELECT g.group_id, ${label.key} AS key, ${label.name} AS name, g.currency, g.col, g.amount::bigint AS amount
+    FROM (${grouped}) g
     ${label.join}`.execute(tx);
   const columns =
     params.view === 'buckets'
@@ -92,7 +106,7 @@ export async function computeAging(
   for (const group of groups) {
     reportTotals.set(group.currency, (reportTotals.get(group.currency) ?? 0n) + group.totalMinor);
   }
-  const ledgerTotals = await ledgerOpenByCurrency(tx, tenantId, params.asOf, scope);
+  const ledgerTotals = await ledgerOpenByCurrency(tx, tenantId, params.asOf, scope, filter);
   assertAgreesWithLedger(reportTotals, ledgerTotals, 'Aging');
   return { columns, groups };
 }
@@ -161,13 +175,27 @@ export function toReportSections(result: AgingResult, baseCurrency: string): Agi
 export async function agingReport(
   deps: Pick<AppDeps, 'db' | 'clock'>,
   actor: Actor,
-  query: { asOf?: CalendarDate | undefined; by: AgingDimension; basis: AgingBasis; view: AgingView },
+  query: {
+    asOf?: CalendarDate | undefined;
+    by: AgingDimension;
+    basis: AgingBasis;
+    view: AgingView;
+  } & ReportFilter,
 ): Promise<AgingReport> {
   return deps.db.tenant(actor.tenantId, async (tx) => {
     const context = await loadAgingContext(tx, actor.tenantId);
+    await tuneForReport(tx);
     const asOf = query.asOf ?? todayIn(deps.clock, context.timezone);
     const params = { asOf, by: query.by, basis: query.basis, view: query.view };
-    const result = await computeAging(tx, actor.tenantId, recordScope(actor), context.settings, params);
+    const filter = { teamId: query.teamId, salespersonId: query.salespersonId };
+    const result = await computeAging(
+      tx,
+      actor.tenantId,
+      recordScope(actor),
+      context.settings,
+      params,
+      filter,
+    );
     return { ...params, columns: result.columns, currencies: toReportSections(result, context.baseCurrency) };
   });
 }

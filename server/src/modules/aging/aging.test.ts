@@ -371,8 +371,8 @@ describe('query count', () => {
       expect(report.currencies[0]?.total).toBe(((size * (size + 1)) / 200).toFixed(2));
       counts.push(counting.count());
     }
-    // Settings + organization, the aggregate, the ledger check.
-    expect(counts).toEqual([3, 3]);
+    // Settings + organization, the report session settings, the aggregate, the ledger check.
+    expect(counts).toEqual([4, 4]);
   });
 });
 

@@ -3,48 +3,89 @@ import type { AgingDimension } from '@huikuan/core/contracts';
 import { sql, type RawBuilder } from 'kysely';
 import type { Tx } from '../../platform/db';
 import { customerScopeCondition } from '../customers/customer-access';
-import { customerBalancesAsOf } from '../receipts/balances';
+import { openInvoiceTotalsAsOf } from '../receipts/balances';
+import { reportFilterCondition, type ReportFilter } from './report-filter';
+
+/** Which invoices a report covers: the caller's scope, the report filter, and optionally one more condition. */
+export type ItemSelection = {
+  scope: RecordScope;
+  filter?: ReportFilter | undefined;
+  /** On the invoice `i` and its customer `c`, e.g. one group of a drill-down. */
+  restrict?: RawBuilder<boolean> | undefined;
+};
+
+function selectsEverything(selection: ItemSelection): boolean {
+  return (
+    selection.scope.kind === 'all' &&
+    selection.filter?.teamId === undefined &&
+    selection.filter?.salespersonId === undefined &&
+    selection.restrict === undefined
+  );
+}
+
+/** The selection as one condition on `i` and `c`. */
+function selectionCondition(tenantId: string, selection: ItemSelection): RawBuilder<boolean> {
+  return sql<boolean>`${customerScopeCondition(selection.scope, 'c')}
+    AND ${reportFilterCondition(tenantId, selection.filter, 'c')} AND ${selection.restrict ?? sql<boolean>`true`}`;
+}
 
 /**
  * The open items of a date as one set-based CTE: credit notes and allocations are summed per invoice up to the date
- * by GROUP BY subqueries and joined (hash joins, not a correlated subquery per invoice), voids are an anti-join.
- * Semantics are balances.ts's: an invoice counts from its invoice date, credit notes and allocations from theirs,
- * and nothing once voided. Record scope applies through the invoice's customer.
+ * by GROUP BY subqueries and joined once (with the covering indexes of migration 0008 these are index-only scans
+ * in invoice order and merge joins; never a subquery per invoice), voids are an anti-join. Semantics are
+ * balances.ts's: an invoice counts from its invoice date, credit notes and allocations from theirs, and nothing once
+ * voided. Record scope, the report filter and `restrict` apply through the invoice's customer; when they narrow the
+ * invoices, the per-invoice sums are narrowed to those invoices first (a salesperson's aging reads only their rows).
  *
  * Columns of `open_items`: id, number, customer_id, owner_user_id, team_id, contract_id, plan_node_id, currency,
- * invoice_date, due_date, total_minor, open_minor (> 0 only; settled items are left out), days_past_due.
+ * invoice_date, due_date, total_minor, open_minor (> 0 only; settled items are left out), days_past_due. The
+ * customer join is a LEFT JOIN on its key, so PostgreSQL drops it when nothing reads the customer's columns.
  */
 export function openItemsCte(
   tenantId: string,
   asOf: string,
   basis: AgingBasis,
-  scope: RecordScope,
+  scopeOrSelection: RecordScope | ItemSelection,
+  filter?: ReportFilter,
 ): RawBuilder<unknown> {
+  const selection: ItemSelection =
+    'scope' in scopeOrSelection ? scopeOrSelection : { scope: scopeOrSelection, filter };
   const ageFrom = basis === 'due_date' ? sql.ref('i.due_date') : sql.ref('i.invoice_date');
+  const condition = selectionCondition(tenantId, selection);
+  const ofSelectedInvoices = (column: string) =>
+    selectsEverything(selection)
+      ? sql``
+      : sql`AND ${sql.ref(column)} IN (
+          SELECT i.id FROM invoices i
+          LEFT JOIN customers c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id
+          WHERE i.tenant_id = ${tenantId} AND i.status = 'issued' AND i.invoice_date <= ${asOf}::date
+            AND ${condition})`;
   return sql`
     WITH credited AS (
-      SELECT cn.invoice_id, sum(cn.amount_minor) AS amount FROM credit_notes cn
+      SELECT cn.invoice_id, sum(cn.amount_minor)::bigint AS amount FROM credit_notes cn
       WHERE cn.tenant_id = ${tenantId} AND cn.status = 'posted' AND cn.issued_on <= ${asOf}::date
+        ${ofSelectedInvoices('cn.invoice_id')}
       GROUP BY cn.invoice_id
     ),
     allocated AS (
-      SELECT a.invoice_id, sum(a.amount_minor) AS amount FROM allocations a
+      SELECT a.invoice_id, sum(a.amount_minor)::bigint AS amount FROM allocations a
       WHERE a.tenant_id = ${tenantId} AND a.invoice_id IS NOT NULL AND a.allocated_on <= ${asOf}::date
+        ${ofSelectedInvoices('a.invoice_id')}
       GROUP BY a.invoice_id
     ),
     all_items AS (
       SELECT i.id, i.number, i.customer_id, c.owner_user_id, c.team_id, i.contract_id, i.plan_node_id, i.currency,
         i.invoice_date, i.due_date, i.total_minor,
-        (i.total_minor - coalesce(cr.amount, 0) - coalesce(al.amount, 0))::bigint AS open_minor,
+        i.total_minor - coalesce(cr.amount, 0) - coalesce(al.amount, 0) AS open_minor,
         (${asOf}::date - ${ageFrom})::int AS days_past_due
       FROM invoices i
-      JOIN customers c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id
+      LEFT JOIN customers c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id
       LEFT JOIN credited cr ON cr.invoice_id = i.id
       LEFT JOIN allocated al ON al.invoice_id = i.id
       WHERE i.tenant_id = ${tenantId} AND i.status = 'issued' AND i.invoice_date <= ${asOf}::date
         AND NOT EXISTS (SELECT 1 FROM invoice_voids v WHERE v.tenant_id = i.tenant_id AND v.invoice_id = i.id
                           AND v.voided_on <= ${asOf}::date)
-        AND ${customerScopeCondition(scope, 'c')}
+        AND ${condition}
     ),
     open_items AS (SELECT * FROM all_items WHERE open_minor <> 0)`;
 }
@@ -63,6 +104,18 @@ export function groupIdSql(by: AgingDimension): RawBuilder<string | null> {
     team: 'o.team_id',
     contract: 'o.contract_id',
     plan_node: 'o.plan_node_id',
+  }[by];
+  return sql<string | null>`${sql.ref(column)}`;
+}
+
+/** The grouped entity's id on the invoice `i` and its customer `c` (for conditions inside openItemsCte). */
+export function baseGroupIdSql(by: AgingDimension): RawBuilder<string | null> {
+  const column = {
+    customer: 'i.customer_id',
+    salesperson: 'c.owner_user_id',
+    team: 'c.team_id',
+    contract: 'i.contract_id',
+    plan_node: 'i.plan_node_id',
   }[by];
   return sql<string | null>`${sql.ref(column)}`;
 }
@@ -108,31 +161,24 @@ export function groupLabelSql(
 }
 
 /**
- * The ledger's own open-invoice total per currency for the same scope and date, from balances.ts (a separate
- * query along a separate path). Aging calls this on every run and refuses to answer when its buckets disagree.
+ * The ledger's own open-invoice total per currency for the same scope, filter and date, from balances.ts (a
+ * separate query along a separate path). Aging calls this on every run and refuses to answer when its buckets
+ * disagree.
  */
 export async function ledgerOpenByCurrency(
   tx: Tx,
   tenantId: string,
   asOf: string,
   scope: RecordScope,
+  filter?: ReportFilter,
 ): Promise<Map<string, bigint>> {
-  let customerIds: string[] | undefined;
-  if (scope.kind !== 'all') {
-    const visible = await tx
-      .selectFrom('customers as c')
-      .select('c.id')
-      .where('c.tenant_id', '=', tenantId)
-      .where(customerScopeCondition(scope, 'c'))
-      .execute();
-    customerIds = visible.map((row) => row.id);
-  }
-  const balances = await customerBalancesAsOf(tx, tenantId, asOf, customerIds);
-  const totals = new Map<string, bigint>();
-  for (const row of balances) {
-    totals.set(row.currency, (totals.get(row.currency) ?? 0n) + row.openInvoicesMinor);
-  }
-  return totals;
+  const selection = { scope, filter };
+  return openInvoiceTotalsAsOf(
+    tx,
+    tenantId,
+    asOf,
+    selectsEverything(selection) ? null : selectionCondition(tenantId, selection),
+  );
 }
 
 /** Throws when a report's per-currency totals differ from the ledger's: a wrong report is never shown. */

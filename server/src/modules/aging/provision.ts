@@ -12,7 +12,9 @@ import type { Tx } from '../../platform/db';
 import type { AppDeps } from '../../platform/deps';
 import { recordScope, type Actor } from '../../platform/request-context';
 import { loadAgingContext } from './aging-settings';
+import { tuneForReport } from './report-session';
 import { assertAgreesWithLedger, ledgerOpenByCurrency, openItemsCte, rangeIndexSql } from './open-items';
+import type { ReportFilter } from './report-filter';
 
 type ProvisionRow = {
   customer_id: string;
@@ -35,28 +37,32 @@ export async function computeProvision(
   scope: RecordScope,
   settings: AgingSettings,
   asOf: string,
+  filter?: ReportFilter,
 ): Promise<ProvisionRow[]> {
   const classIndex = rangeIndexSql(settings.classBoundsDays);
   const rates = RECEIVABLE_CLASSES.map(
     (key, index) => sql`WHEN ${index}::int THEN ${settings.provisionBp[key]}::bigint`,
   );
   const result = await sql<ProvisionRow>`
-    ${openItemsCte(tenantId, asOf, 'due_date', scope)},
+    ${openItemsCte(tenantId, asOf, 'due_date', scope, filter)},
     classified AS (
       SELECT o.customer_id, o.currency, o.open_minor, ${classIndex} AS class_index FROM open_items o
     )
-    SELECT k.customer_id, c.code, c.name, k.currency, k.class_index,
-      sum(k.open_minor)::bigint AS open_minor,
-      sum((k.open_minor * (CASE k.class_index ${sql.join(rates, sql` `)} END) + 5000) / 10000)::bigint
-        AS provision_minor
-    FROM classified k
-    JOIN customers c ON c.tenant_id = ${tenantId} AND c.id = k.customer_id
-    GROUP BY k.customer_id, c.code, c.name, k.currency, k.class_index`.execute(tx);
+    SELECT k.customer_id, c.code, c.name, k.currency, k.class_index, k.open_minor::bigint AS open_minor,
+      k.provision_minor::bigint AS provision_minor
+    FROM (
+      SELECT k.customer_id, k.currency, k.class_index, sum(k.open_minor) AS open_minor,
+        sum((k.open_minor * (CASE k.class_index ${sql.join(rates, sql` `)} END) + 5000) / 10000) AS provision_minor
+      FROM classified k
+      GROUP BY k.customer_id, k.currency, k.class_index
+    ) k
+    JOIN customers c ON c.tenant_id = ${tenantId} AND c.id = k.customer_id`.execute(tx);
   const reportTotals = new Map<string, bigint>();
   for (const row of result.rows) {
     reportTotals.set(row.currency, (reportTotals.get(row.currency) ?? 0n) + row.open_minor);
   }
-  assertAgreesWithLedger(reportTotals, await ledgerOpenByCurrency(tx, tenantId, asOf, scope), 'Provision');
+  const ledgerTotals = await ledgerOpenByCurrency(tx, tenantId, asOf, scope, filter);
+  assertAgreesWithLedger(reportTotals, ledgerTotals, 'Provision');
   return result.rows;
 }
 
@@ -112,12 +118,21 @@ function sectionOf(currency: string, rows: readonly ProvisionRow[], settings: Ag
 export async function provisionReport(
   deps: Pick<AppDeps, 'db' | 'clock'>,
   actor: Actor,
-  query: { asOf?: CalendarDate | undefined },
+  query: { asOf?: CalendarDate | undefined } & ReportFilter,
 ): Promise<ProvisionReport> {
   return deps.db.tenant(actor.tenantId, async (tx) => {
     const context = await loadAgingContext(tx, actor.tenantId);
+    await tuneForReport(tx);
     const asOf = query.asOf ?? todayIn(deps.clock, context.timezone);
-    const rows = await computeProvision(tx, actor.tenantId, recordScope(actor), context.settings, asOf);
+    const filter = { teamId: query.teamId, salespersonId: query.salespersonId };
+    const rows = await computeProvision(
+      tx,
+      actor.tenantId,
+      recordScope(actor),
+      context.settings,
+      asOf,
+      filter,
+    );
     const currencies = [...new Set(rows.map((row) => row.currency))].sort(
       (a, b) => Number(b === context.baseCurrency) - Number(a === context.baseCurrency) || byCodePoint(a, b),
     );

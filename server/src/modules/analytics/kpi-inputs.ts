@@ -1,7 +1,8 @@
-import type { CalendarDate, RecordScope } from '@huikuan/core';
+import { addDays, type CalendarDate, type RecordScope } from '@huikuan/core';
 import type { KpiGrouping } from '@huikuan/core/contracts';
 import { sql, type RawBuilder } from 'kysely';
 import type { Tx } from '../../platform/db';
+import { reportFilterCondition, type ReportFilter } from '../aging/report-filter';
 import { customerScopeCondition } from '../customers/customer-access';
 
 /**
@@ -58,7 +59,19 @@ function periodsTable(periods: readonly KpiPeriod[]): RawBuilder<unknown> {
   return sql`periods (idx, from_d, to_d) AS (VALUES ${sql.join(rows)})`;
 }
 
-type Query = { tx: Tx; tenantId: string; periods: readonly KpiPeriod[]; by: KpiGrouping; scope: RecordScope };
+type Query = {
+  tx: Tx;
+  tenantId: string;
+  periods: readonly KpiPeriod[];
+  by: KpiGrouping;
+  scope: RecordScope;
+  filter: ReportFilter | undefined;
+};
+
+/** The caller's record scope and the report filter, on the customer row `c`. */
+function customersOf(q: Query): RawBuilder<boolean> {
+  return sql<boolean>`${customerScopeCondition(q.scope, 'c')} AND ${reportFilterCondition(q.tenantId, q.filter, 'c')}`;
+}
 
 type BalanceRow = {
   idx: number;
@@ -73,61 +86,142 @@ type BalanceRow = {
   voided: bigint;
 };
 
+/** Whether a query must look at the customer: to group by it, or because scope or filter restrict it. */
+function needsCustomer(q: Query): boolean {
+  return (
+    q.by !== 'organization' ||
+    q.scope.kind !== 'all' ||
+    q.filter?.teamId !== undefined ||
+    q.filter?.salespersonId !== undefined
+  );
+}
+
 /**
- * Per period, invoice: reductions before `from`, up to `to`, those inside P that still mattered (a reduction on or
- * after the void date changes nothing), and those before the void. A void in P takes off what was open just
- * before it, so received + credited + voided = B + S − E for every group (reductions dated on or after the
- * invoice date, which the ledger enforces).
+ * Balance totals from one stream of signed movements instead of a row per period and invoice: +total on the
+ * invoice date; −amount for each allocation and posted credit note dated before the invoice's void (one on or after
+ * the void changes nothing); −(what was still open) on the void date. The open amount at the end of day d is the
+ * sum of the movements dated up to d, so with the periods' bounds as thresholds (width_bucket) every movement falls
+ * in one slot, the slots are summed once per group, and B, S, E, received, credited and voided of each period are
+ * sums of slots. B + S − E = received + credited + voided holds by construction (reductions are dated on or after
+ * their invoice's date, which the ledger enforces).
+ *
+ * C (open at `to` on invoices not yet due) needs each invoice's due date, so it is summed apart over the invoices
+ * dated by `to` and due on or after it, a small share of the ledger.
+ *
+ * For the whole organization in the `all` scope, reductions are summed without visiting their invoices (their
+ * currency is the invoice's, which the ledger enforces); otherwise every movement is mapped to its invoice's
+ * customer for the group, the scope and the filter.
  */
 async function balanceTotals(q: Query): Promise<BalanceRow[]> {
   const { tx, tenantId } = q;
+  const viaInvoice = needsCustomer(q);
+  // The slot thresholds are literals, so the planner knows how many movements a date bound keeps.
+  const thresholds = [...new Set(q.periods.flatMap((period) => [period.from, addDays(period.to, 1)]))].sort();
+  const endD = sql`${thresholds.at(-1) ?? '0001-01-01'}::date`;
+  const firstTo = q.periods.reduce(
+    (min, period) => (period.to < min ? period.to : min),
+    q.periods[0]?.to ?? '',
+  );
+  const lastTo = q.periods.reduce((max, period) => (period.to > max ? period.to : max), '');
+  const customerJoin = sql`LEFT JOIN customers c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id`;
+  const reductions = (until: RawBuilder<unknown>) => sql`
+    SELECT a.invoice_id, a.currency, a.allocated_on AS on_d, 2 AS kind, a.amount_minor AS amount FROM allocations a
+    WHERE a.tenant_id = ${tenantId} AND a.invoice_id IS NOT NULL AND a.allocated_on < ${until}
+    UNION ALL
+    SELECT cn.invoice_id, cn.currency, cn.issued_on, 3, cn.amount_minor FROM credit_notes cn
+    WHERE cn.tenant_id = ${tenantId} AND cn.status = 'posted' AND cn.issued_on < ${until}`;
   const result = await sql<BalanceRow>`
     WITH ${periodsTable(q.periods)},
-    inv AS (
-      SELECT i.id, ${groupKeyOf(q.by)} AS group_key, i.currency, i.invoice_date, i.due_date, i.total_minor,
-        v.voided_on
+    bounds AS (SELECT ARRAY[${sql.join(thresholds.map((date) => sql`${date}::date`))}] AS t),
+    movements AS (
+      SELECT ${groupKeyOf(q.by)} AS group_key, i.currency, i.invoice_date AS on_d, 1 AS kind, i.total_minor AS amount
       FROM invoices i
-      JOIN customers c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id
+      ${customerJoin}
       LEFT JOIN invoice_voids v ON v.tenant_id = i.tenant_id AND v.invoice_id = i.id
-      WHERE i.tenant_id = ${tenantId} AND i.status = 'issued' AND ${customerScopeCondition(q.scope, 'c')}
-        AND i.invoice_date <= (SELECT max(to_d) FROM periods)
-        AND (v.voided_on IS NULL OR v.voided_on >= (SELECT min(from_d) FROM periods))
-    ),
-    red AS (
-      SELECT cn.invoice_id, cn.issued_on AS on_d, cn.amount_minor AS amount, false AS is_allocation
-      FROM credit_notes cn WHERE cn.tenant_id = ${tenantId} AND cn.status = 'posted'
+      WHERE i.tenant_id = ${tenantId} AND i.status = 'issued' AND i.invoice_date < ${endD}
+        AND (v.voided_on IS NULL OR v.voided_on >= i.invoice_date) AND ${customersOf(q)}
       UNION ALL
-      SELECT a.invoice_id, a.allocated_on, a.amount_minor, true
-      FROM allocations a WHERE a.tenant_id = ${tenantId} AND a.invoice_id IS NOT NULL
+      SELECT ${viaInvoice ? groupKeyOf(q.by) : sql`''`}, r.currency, r.on_d, r.kind, -r.amount
+      FROM (${reductions(endD)}) r
+      ${viaInvoice ? sql`JOIN invoices i ON i.tenant_id = ${tenantId} AND i.id = r.invoice_id ${customerJoin}` : sql``}
+      LEFT JOIN invoice_voids v ON v.tenant_id = ${tenantId} AND v.invoice_id = r.invoice_id
+      WHERE (v.voided_on IS NULL OR r.on_d < v.voided_on) ${viaInvoice ? sql`AND ${customersOf(q)}` : sql``}
+      UNION ALL
+      SELECT ${groupKeyOf(q.by)}, i.currency, v.voided_on, 4, -(i.total_minor - coalesce(before_void.amount, 0))
+      FROM invoice_voids v
+      JOIN invoices i ON i.tenant_id = v.tenant_id AND i.id = v.invoice_id
+      ${customerJoin}
+      LEFT JOIN (
+        SELECT rv.invoice_id, sum(r.amount) AS amount
+        FROM invoice_voids rv
+        JOIN (${reductions(endD)}) r ON r.invoice_id = rv.invoice_id AND r.on_d < rv.voided_on
+        WHERE rv.tenant_id = ${tenantId}
+        GROUP BY rv.invoice_id
+      ) before_void ON before_void.invoice_id = v.invoice_id
+      WHERE v.tenant_id = ${tenantId} AND v.voided_on < ${endD} AND i.invoice_date <= v.voided_on
+        AND ${customersOf(q)}
     ),
-    per_invoice AS (
-      SELECT p.idx, p.from_d, p.to_d, i.id, i.group_key, i.currency, i.invoice_date, i.due_date, i.total_minor,
-        i.voided_on,
-        coalesce(sum(r.amount) FILTER (WHERE r.on_d < p.from_d), 0) AS red_before,
-        coalesce(sum(r.amount), 0) AS red_to,
-        coalesce(sum(r.amount) FILTER (WHERE r.is_allocation AND r.on_d >= p.from_d
-          AND (i.voided_on IS NULL OR r.on_d < i.voided_on)), 0) AS received_in,
-        coalesce(sum(r.amount) FILTER (WHERE NOT r.is_allocation AND r.on_d >= p.from_d
-          AND (i.voided_on IS NULL OR r.on_d < i.voided_on)), 0) AS credited_in,
-        coalesce(sum(r.amount) FILTER (WHERE r.on_d < i.voided_on), 0) AS red_before_void
-      FROM periods p
-      JOIN inv i ON i.invoice_date <= p.to_d AND (i.voided_on IS NULL OR i.voided_on >= p.from_d)
-      LEFT JOIN red r ON r.invoice_id = i.id AND r.on_d <= p.to_d
-      GROUP BY p.idx, p.from_d, p.to_d, i.id, i.group_key, i.currency, i.invoice_date, i.due_date,
-        i.total_minor, i.voided_on
+    slotted AS (
+      SELECT m.group_key, m.currency, width_bucket(m.on_d, b.t) AS slot, sum(m.amount) AS net,
+        coalesce(sum(m.amount) FILTER (WHERE m.kind = 1), 0) AS invoiced,
+        coalesce(-sum(m.amount) FILTER (WHERE m.kind = 2), 0) AS received,
+        coalesce(-sum(m.amount) FILTER (WHERE m.kind = 3), 0) AS credited,
+        coalesce(-sum(m.amount) FILTER (WHERE m.kind = 4), 0) AS voided
+      FROM movements m CROSS JOIN bounds b
+      GROUP BY 1, 2, 3
+    ),
+    period_slots AS (
+      SELECT p.idx, array_position(b.t, p.from_d) AS first_slot, array_position(b.t, p.to_d + 1) AS end_slot
+      FROM periods p CROSS JOIN bounds b
+    ),
+    totals AS (
+      SELECT ps.idx, s.group_key, s.currency,
+        coalesce(sum(s.net) FILTER (WHERE s.slot < ps.first_slot), 0) AS opening,
+        coalesce(sum(s.invoiced) FILTER (WHERE s.slot >= ps.first_slot), 0) AS invoiced,
+        sum(s.net) AS ending,
+        coalesce(sum(s.received) FILTER (WHERE s.slot >= ps.first_slot), 0) AS received,
+        coalesce(sum(s.credited) FILTER (WHERE s.slot >= ps.first_slot), 0) AS credited,
+        coalesce(sum(s.voided) FILTER (WHERE s.slot >= ps.first_slot), 0) AS voided
+      FROM period_slots ps
+      JOIN slotted s ON s.slot < ps.end_slot
+      GROUP BY 1, 2, 3
+    ),
+    -- Invoices that are not yet due at some period's end: read once, then matched to the periods in memory.
+    in_window AS MATERIALIZED (
+      SELECT ${groupKeyOf(q.by)} AS group_key, i.id, i.currency, i.total_minor, i.invoice_date, i.due_date
+      FROM invoices i
+      ${customerJoin}
+      WHERE i.tenant_id = ${tenantId} AND i.status = 'issued' AND ${customersOf(q)}
+        AND i.due_date >= ${firstTo}::date AND i.invoice_date <= ${lastTo}::date
+    ),
+    not_due AS (
+      SELECT p.idx, p.to_d, w.group_key, w.id, w.currency, w.total_minor, w.invoice_date
+      FROM in_window w
+      JOIN periods p ON p.to_d BETWEEN w.invoice_date AND w.due_date
+      WHERE NOT EXISTS (SELECT 1 FROM invoice_voids v WHERE v.tenant_id = ${tenantId} AND v.invoice_id = w.id
+                          AND v.voided_on <= p.to_d)
+    ),
+    not_due_reduced AS (
+      SELECT n.idx, n.id, sum(r.amount) AS amount
+      FROM not_due n
+      JOIN (${reductions(endD)}) r ON r.invoice_id = n.id AND r.on_d <= n.to_d
+      -- Nothing reduces an invoice before its date: only the movements since the oldest of these invoices count.
+      WHERE r.on_d >= (SELECT min(invoice_date) FROM in_window)
+      GROUP BY 1, 2
+    ),
+    current AS (
+      SELECT n.idx, n.group_key, n.currency, sum(n.total_minor - coalesce(nr.amount, 0)) AS amount
+      FROM not_due n
+      LEFT JOIN not_due_reduced nr ON nr.idx = n.idx AND nr.id = n.id
+      GROUP BY 1, 2, 3
     )
-    SELECT idx, group_key, currency,
-      sum(CASE WHEN invoice_date < from_d THEN total_minor - red_before ELSE 0 END)::bigint AS opening,
-      sum(CASE WHEN invoice_date >= from_d THEN total_minor ELSE 0 END)::bigint AS invoiced,
-      sum(CASE WHEN voided_on IS NULL OR voided_on > to_d THEN total_minor - red_to ELSE 0 END)::bigint AS ending,
-      sum(CASE WHEN (voided_on IS NULL OR voided_on > to_d) AND due_date >= to_d THEN total_minor - red_to
-        ELSE 0 END)::bigint AS ending_current,
-      sum(received_in)::bigint AS received,
-      sum(credited_in)::bigint AS credited,
-      sum(CASE WHEN voided_on <= to_d AND invoice_date <= voided_on THEN total_minor - red_before_void
-        ELSE 0 END)::bigint AS voided
-    FROM per_invoice
-    GROUP BY idx, group_key, currency`.execute(tx);
+    SELECT t.idx, t.group_key, t.currency, t.opening::bigint AS opening, t.invoiced::bigint AS invoiced,
+      t.ending::bigint AS ending, coalesce(c.amount, 0)::bigint AS ending_current, t.received::bigint AS received,
+      t.credited::bigint AS credited, t.voided::bigint AS voided
+    FROM totals t
+    LEFT JOIN current c ON c.idx = t.idx AND c.group_key = t.group_key AND c.currency = t.currency`.execute(
+    tx,
+  );
   return result.rows;
 }
 
@@ -136,13 +230,16 @@ type MonthRow = { group_key: string; currency: string; month: string; invoiced: 
 /** Gross invoiced per month up to the last period's end, the countback walk's input. */
 async function monthlyInvoiced(q: Query, lastTo: CalendarDate): Promise<MonthRow[]> {
   const result = await sql<MonthRow>`
-    SELECT ${groupKeyOf(q.by)} AS group_key, i.currency, to_char(i.invoice_date, 'YYYY-MM') AS month,
-      sum(i.total_minor)::bigint AS invoiced
-    FROM invoices i
-    JOIN customers c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id
-    WHERE i.tenant_id = ${q.tenantId} AND i.status = 'issued' AND i.invoice_date <= ${lastTo}::date
-      AND ${customerScopeCondition(q.scope, 'c')}
-    GROUP BY 1, 2, 3`.execute(q.tx);
+    SELECT m.group_key, m.currency, to_char(m.month, 'YYYY-MM') AS month, m.invoiced::bigint AS invoiced
+    FROM (
+      SELECT ${groupKeyOf(q.by)} AS group_key, i.currency, date_trunc('month', i.invoice_date) AS month,
+        sum(i.total_minor) AS invoiced
+      FROM invoices i
+      LEFT JOIN customers c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id
+      WHERE i.tenant_id = ${q.tenantId} AND i.status = 'issued' AND i.invoice_date <= ${lastTo}::date
+        AND ${customersOf(q)}
+      GROUP BY 1, 2, 3
+    ) m`.execute(q.tx);
   return result.rows;
 }
 
@@ -162,15 +259,24 @@ async function planTotals(q: Query): Promise<PlanRow[]> {
       FROM payment_plan_nodes n
       JOIN contracts k ON k.tenant_id = n.tenant_id AND k.id = n.contract_id
       JOIN customers c ON c.tenant_id = k.tenant_id AND c.id = k.customer_id
-      WHERE n.tenant_id = ${tenantId} AND ${customerScopeCondition(q.scope, 'c')}
+      WHERE n.tenant_id = ${tenantId} AND ${customersOf(q)}
         AND n.due_date BETWEEN (SELECT min(from_d) FROM periods) AND (SELECT max(to_d) FROM periods)
     ),
+    -- Allocations that name one of these nodes, or go to an invoice raised against one without naming a node.
+    node_allocations AS (
+      SELECT a.plan_node_id AS node_id, a.allocated_on, a.amount_minor FROM allocations a
+      WHERE a.tenant_id = ${tenantId} AND a.plan_node_id IN (SELECT id FROM nodes)
+      UNION ALL
+      SELECT i.plan_node_id, a.allocated_on, a.amount_minor
+      FROM invoices i
+      JOIN allocations a ON a.tenant_id = i.tenant_id AND a.invoice_id = i.id AND a.plan_node_id IS NULL
+      WHERE i.tenant_id = ${tenantId} AND i.plan_node_id IN (SELECT id FROM nodes)
+    ),
     received AS (
-      SELECT p.idx, coalesce(a.plan_node_id, i.plan_node_id) AS node_id, sum(a.amount_minor) AS amount
+      SELECT p.idx, nd.id AS node_id, sum(na.amount_minor) AS amount
       FROM periods p
-      JOIN allocations a ON a.tenant_id = ${tenantId} AND a.allocated_on <= p.to_d
-      LEFT JOIN invoices i ON i.tenant_id = a.tenant_id AND i.id = a.invoice_id
-      WHERE coalesce(a.plan_node_id, i.plan_node_id) IN (SELECT id FROM nodes)
+      JOIN nodes nd ON nd.due_date BETWEEN p.from_d AND p.to_d
+      JOIN node_allocations na ON na.node_id = nd.id AND na.allocated_on <= p.to_d
       GROUP BY 1, 2
     )
     SELECT p.idx, nd.group_key, nd.currency, sum(nd.amount_minor)::bigint AS due,
@@ -192,10 +298,11 @@ export async function kpiTotals(
   periods: readonly KpiPeriod[],
   by: KpiGrouping,
   scope: RecordScope,
+  filter?: ReportFilter,
 ): Promise<KpiTotals> {
   const last = periods.at(-1);
   if (!last) return { balances: new Map(), plans: new Map(), invoicedByMonth: new Map() };
-  const q: Query = { tx, tenantId, periods, by, scope };
+  const q: Query = { tx, tenantId, periods, by, scope, filter };
   const [balanceRows, monthRows, planRows] = [
     await balanceTotals(q),
     await monthlyInvoiced(q, last.to),

@@ -11,6 +11,8 @@ import { todayIn } from '../../platform/clock';
 import type { Tx } from '../../platform/db';
 import type { AppDeps } from '../../platform/deps';
 import { recordScope, type Actor } from '../../platform/request-context';
+import type { ReportFilter } from '../aging/report-filter';
+import { tuneForReport } from '../aging/report-session';
 import { kpiTotals, totalsKey, type KpiPeriod, type KpiTotals } from './kpi-inputs';
 
 type Organization = { slug: string; name: string; baseCurrency: string; timezone: string };
@@ -140,6 +142,7 @@ export async function kpiRowsForPeriods(
   periods: readonly KpiPeriod[],
   by: KpiGrouping,
   scope: RecordScope,
+  filter?: ReportFilter,
 ): Promise<KpiRow[][]> {
   periods.slice(0, -1).forEach((period) => {
     if (addDays(period.to, 1).slice(8, 10) !== '01') {
@@ -147,7 +150,8 @@ export async function kpiRowsForPeriods(
     }
   });
   const org = await organizationOf(tx, tenantId);
-  const totals = await kpiTotals(tx, tenantId, periods, by, scope);
+  await tuneForReport(tx, '64MB');
+  const totals = await kpiTotals(tx, tenantId, periods, by, scope, filter);
   const groupKeys = new Set<string>();
   periods.forEach((_, index) => rowKeysOf(totals, index).forEach((key) => groupKeys.add(key.groupKey)));
   const names = await groupNames(tx, tenantId, by, [...groupKeys]);
@@ -161,10 +165,14 @@ export async function kpiRowsForPeriods(
   return periods.map((period, index) => kpiRowsOf(totals, index, period, labelOf));
 }
 
+function filterOf(query: ReportFilter): ReportFilter {
+  return { teamId: query.teamId, salespersonId: query.salespersonId };
+}
+
 export async function getKpis(deps: AppDeps, actor: Actor, query: KpiQuery): Promise<KpiReport> {
   const { from, to } = query;
   const [rows = []] = await deps.db.tenant(actor.tenantId, (tx) =>
-    kpiRowsForPeriods(tx, actor.tenantId, [{ from, to }], query.by, recordScope(actor)),
+    kpiRowsForPeriods(tx, actor.tenantId, [{ from, to }], query.by, recordScope(actor), filterOf(query)),
   );
   return { from, to, by: query.by, rows };
 }
@@ -174,7 +182,14 @@ export async function getKpiTrend(deps: AppDeps, actor: Actor, query: KpiTrendQu
     const org = await organizationOf(tx, actor.tenantId);
     const to = query.to ?? todayIn(deps.clock, org.timezone);
     const months = trailingMonths(to, query.months);
-    const rows = await kpiRowsForPeriods(tx, actor.tenantId, months, query.by, recordScope(actor));
+    const rows = await kpiRowsForPeriods(
+      tx,
+      actor.tenantId,
+      months,
+      query.by,
+      recordScope(actor),
+      filterOf(query),
+    );
     return {
       to,
       by: query.by,

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Tx } from '../../platform/db';
 
 /**
@@ -92,6 +92,68 @@ export async function planNodeReceivedAsOf(
   return new Map(rows.rows.map((row) => [row.node_id, row.received]));
 }
 
+/**
+ * Every issued invoice's open amount as of `asOf` (one row per invoice, voided ones left out), as a relation with
+ * columns customer_id, currency, open_minor. Credit notes and allocations are summed per invoice by GROUP BY
+ * subqueries joined once (hash or merge joins, never a subquery per invoice). `customerCondition` (on alias `c`)
+ * restricts the customers and is pushed into the allocation sums as well, so a page of a few customers reads only
+ * their rows; null means the whole organization.
+ */
+function openInvoicesRelation(
+  tenantId: string,
+  asOf: string,
+  customerCondition: RawBuilder<boolean> | null,
+): RawBuilder<unknown> {
+  const customers =
+    customerCondition === null
+      ? sql``
+      : sql`JOIN customers c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id AND ${customerCondition}`;
+  const invoicesOfCustomers = (column: string) =>
+    customerCondition === null
+      ? sql``
+      : sql`AND ${sql.ref(column)} IN (
+          SELECT si.id FROM invoices si JOIN customers c ON c.tenant_id = si.tenant_id AND c.id = si.customer_id
+          WHERE si.tenant_id = ${tenantId} AND ${customerCondition})`;
+  return sql`(
+    SELECT i.customer_id, i.currency,
+      i.total_minor - coalesce(cr.amount, 0) - coalesce(al.amount, 0) AS open_minor
+    FROM invoices i
+    ${customers}
+    LEFT JOIN (
+      SELECT cn.invoice_id, sum(cn.amount_minor)::bigint AS amount FROM credit_notes cn
+      WHERE cn.tenant_id = ${tenantId} AND cn.status = 'posted' AND cn.issued_on <= ${asOf}::date
+        ${invoicesOfCustomers('cn.invoice_id')}
+      GROUP BY cn.invoice_id
+    ) cr ON cr.invoice_id = i.id
+    LEFT JOIN (
+      SELECT a.invoice_id, sum(a.amount_minor)::bigint AS amount FROM allocations a
+      WHERE a.tenant_id = ${tenantId} AND a.invoice_id IS NOT NULL AND a.allocated_on <= ${asOf}::date
+        ${invoicesOfCustomers('a.invoice_id')}
+      GROUP BY a.invoice_id
+    ) al ON al.invoice_id = i.id
+    WHERE i.tenant_id = ${tenantId} AND i.status = 'issued' AND i.invoice_date <= ${asOf}::date
+      AND NOT EXISTS (SELECT 1 FROM invoice_voids v WHERE v.tenant_id = i.tenant_id AND v.invoice_id = i.id
+                        AND v.voided_on <= ${asOf}::date)
+  )`;
+}
+
+/**
+ * The ledger's total of open invoices per currency as of a date, over the customers matching `customerCondition`
+ * (alias `c`; null for all), in one query. Reports that bucket or group open items check themselves against it.
+ */
+export async function openInvoiceTotalsAsOf(
+  tx: Tx,
+  tenantId: string,
+  asOf: string,
+  customerCondition: RawBuilder<boolean> | null,
+): Promise<Map<string, bigint>> {
+  const rows = await sql<{ currency: string; amount: bigint }>`
+    SELECT o.currency, sum(o.open_minor)::bigint AS amount
+    FROM ${openInvoicesRelation(tenantId, asOf, customerCondition)} o
+    GROUP BY o.currency`.execute(tx);
+  return new Map(rows.rows.map((row) => [row.currency, row.amount]));
+}
+
 export type CustomerBalance = {
   customerId: string;
   openInvoicesMinor: bigint;
@@ -102,6 +164,8 @@ export type CustomerBalance = {
 
 /**
  * Per customer and currency. The invariant the ledger promises: balance = Σ open invoices − unapplied credit.
+ * Sums per invoice and per receipt come from GROUP BY subqueries (see openInvoicesRelation); with `customerIds`
+ * every subquery is restricted to those customers' rows first.
  */
 export async function customerBalancesAsOf(
   tx: Tx,
@@ -109,36 +173,34 @@ export async function customerBalancesAsOf(
   asOf: string,
   customerIds?: readonly string[],
 ): Promise<(CustomerBalance & { currency: string })[]> {
-  const customerFilter =
-    customerIds === undefined
-      ? sql`true`
-      : customerIds.length === 0
-        ? sql`false`
-        : sql`c.id IN (${sql.join([...customerIds])})`;
+  // `IN (NULL)` matches nothing: an empty page still costs its one query.
+  const ids =
+    customerIds === undefined ? null : customerIds.length === 0 ? sql`NULL` : sql.join([...customerIds]);
+  const customerCondition = ids === null ? null : sql<boolean>`c.id IN (${ids})`;
+  const receiptsOfCustomers =
+    ids === null
+      ? sql``
+      : sql`AND a.receipt_id IN (SELECT sr.id FROM receipts sr WHERE sr.tenant_id = ${tenantId}
+                                   AND sr.customer_id IN (${ids}))`;
   const rows = await sql<{ customer_id: string; currency: string; open_invoices: bigint; unapplied: bigint }>`
     WITH open_invoices AS (
-      SELECT i.customer_id, i.currency,
-        sum(i.total_minor
-          - coalesce((SELECT sum(cn.amount_minor) FROM credit_notes cn WHERE cn.tenant_id = i.tenant_id
-                        AND cn.invoice_id = i.id AND cn.status = 'posted' AND cn.issued_on <= ${asOf}::date), 0)
-          - coalesce((SELECT sum(a.amount_minor) FROM allocations a WHERE a.tenant_id = i.tenant_id
-                        AND a.invoice_id = i.id AND a.allocated_on <= ${asOf}::date), 0))::bigint AS amount
-      FROM invoices i
-      WHERE i.tenant_id = ${tenantId} AND i.status = 'issued' AND i.invoice_date <= ${asOf}::date
-        AND NOT EXISTS (SELECT 1 FROM invoice_voids v WHERE v.tenant_id = i.tenant_id AND v.invoice_id = i.id
-                          AND v.voided_on <= ${asOf}::date)
-      GROUP BY i.customer_id, i.currency
+      SELECT o.customer_id, o.currency, sum(o.open_minor)::bigint AS amount
+      FROM ${openInvoicesRelation(tenantId, asOf, customerCondition)} o
+      GROUP BY o.customer_id, o.currency
     ),
     unapplied AS (
-      SELECT r.customer_id, r.currency,
-        sum(r.amount_minor
-          - coalesce((SELECT sum(a.amount_minor) FROM allocations a WHERE a.tenant_id = r.tenant_id
-                        AND a.receipt_id = r.id AND (a.invoice_id IS NOT NULL OR a.write_off_id IS NOT NULL)
-                        AND a.allocated_on <= ${asOf}::date), 0)
-        )::bigint AS amount
+      SELECT r.customer_id, r.currency, sum(r.amount_minor - coalesce(ap.amount, 0))::bigint AS amount
       FROM receipts r
+      LEFT JOIN (
+        -- Allocations to a plan node alone leave the money unapplied (a prepayment); recoveries of written-off
+        -- amounts use it up like allocations to invoices.
+        SELECT a.receipt_id, sum(a.amount_minor)::bigint AS amount FROM allocations a
+        WHERE a.tenant_id = ${tenantId} AND (a.invoice_id IS NOT NULL OR a.write_off_id IS NOT NULL)
+          AND a.allocated_on <= ${asOf}::date ${receiptsOfCustomers}
+        GROUP BY a.receipt_id
+      ) ap ON ap.receipt_id = r.id
       WHERE r.tenant_id = ${tenantId} AND r.status = 'confirmed' AND r.customer_id IS NOT NULL
-        AND r.received_on <= ${asOf}::date
+        AND r.received_on <= ${asOf}::date ${ids === null ? sql`` : sql`AND r.customer_id IN (${ids})`}
         AND NOT EXISTS (SELECT 1 FROM receipt_reversals rr WHERE rr.tenant_id = r.tenant_id AND rr.receipt_id = r.id
                           AND rr.reversed_on <= ${asOf}::date)
       GROUP BY r.customer_id, r.currency
@@ -150,7 +212,7 @@ export async function customerBalancesAsOf(
       ON k.customer_id = c.id
     LEFT JOIN open_invoices o ON o.customer_id = k.customer_id AND o.currency = k.currency
     LEFT JOIN unapplied u ON u.customer_id = k.customer_id AND u.currency = k.currency
-    WHERE c.tenant_id = ${tenantId} AND ${customerFilter}
+    WHERE c.tenant_id = ${tenantId}
     ORDER BY c.code, currency`.execute(tx);
   return rows.rows.map((row) => ({
     customerId: row.customer_id,
