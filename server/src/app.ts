@@ -38,6 +38,7 @@ import { registerImportRoutes } from './modules/imports/imports.routes';
 import { registerAgingRoutes } from './modules/aging/aging.routes';
 import { registerAnalyticsRoutes } from './modules/analytics/analytics.routes';
 import { registerCreditRoutes } from './modules/credit/credit.routes';
+import { registerReportRoutes } from './modules/reports/reports.routes';
 import { registerPaymentBehaviourRoutes } from './modules/payment-behaviour/payment-behaviour.routes';
 import { registerWriteOffRoutes } from './modules/write-offs/write-offs.routes';
 
@@ -127,6 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       registerAgingRoutes(typed, deps);
       registerAnalyticsRoutes(typed, deps);
       registerCreditRoutes(typed, deps);
+      registerReportRoutes(typed, deps);
       registerPaymentBehaviourRoutes(typed, deps);
       registerWriteOffRoutes(typed, deps);
       done();

@@ -8,5 +8,6 @@ export * from './receipts';
 export * from './aging';
 export * from './analytics';
 export * from './payment-behaviour';
+export * from './reports';
 export * from './write-offs';
 export * from './credit';

@@ -11,6 +11,7 @@ import {
   FileTextOutlined,
   HomeOutlined,
   ScheduleOutlined,
+  SafetyOutlined,
   SettingOutlined,
   StopOutlined,
   TrophyOutlined,
@@ -56,6 +57,12 @@ export const MODULE_ENTRIES: readonly NavEntry[] = [
   // 数据导入: anyone who writes records may dry-run; committing is checked by the server (finance, admin).
   { path: '/imports', labelKey: 'nav.imports', icon: <UploadOutlined />, permission: 'records.write' },
   { path: '/aging', labelKey: 'nav.aging', icon: <ScheduleOutlined />, permission: 'records.read' },
+  {
+    path: '/credit-holds',
+    labelKey: 'nav.creditHolds',
+    icon: <SafetyOutlined />,
+    permission: 'records.read',
+  },
   { path: '/write-offs', labelKey: 'nav.writeOffs', icon: <StopOutlined />, permission: 'records.read' },
   { path: '/collections', labelKey: 'nav.collections', icon: <BellOutlined />, permission: 'records.read' },
   { path: '/targets', labelKey: 'nav.targets', icon: <TrophyOutlined />, permission: 'records.read' },

@@ -49,6 +49,9 @@ const ReceiptDetailPage = lazyNamed(
 );
 const ApprovalsPage = lazyNamed(() => import('../features/approvals/ApprovalsPage'), 'ApprovalsPage');
 const ImportsPage = lazyNamed(() => import('../features/imports/ImportsPage'), 'ImportsPage');
+const AgingPage = lazyNamed(() => import('../features/reports/AgingPage'), 'AgingPage');
+const DashboardPage = lazyNamed(() => import('../features/reports/DashboardPage'), 'DashboardPage');
+const CreditHoldsPage = lazyNamed(() => import('../features/credit/CreditHoldsPage'), 'CreditHoldsPage');
 const WriteOffsPage = lazyNamed(() => import('../features/write-offs/WriteOffsPage'), 'WriteOffsPage');
 
 /** Built modules: the list page at the menu path, plus a detail page at path/:id where there is one. */
@@ -59,7 +62,10 @@ const MODULE_PAGES: Record<string, { list: ComponentType; detail?: ComponentType
   '/receipts': { list: ReceiptsPage, detail: ReceiptDetailPage },
   '/approvals': { list: ApprovalsPage },
   '/imports': { list: ImportsPage },
+  '/aging': { list: AgingPage },
+  '/reports': { list: DashboardPage },
   '/write-offs': { list: WriteOffsPage },
+  '/credit-holds': { list: CreditHoldsPage },
 };
 
 function guarded(entry: NavEntry, element: ReactNode): ReactNode {

@@ -10,10 +10,7 @@ import { Page } from '../../ui/Page';
 import { useCreditHolds, type CreditHoldsStatus } from './api';
 import { creditStatusOf, CreditStatusTag, percentText } from './labels';
 
-/**
- * Customers on credit hold or near their limit, in the caller's scope (evaluated live by the server). Not wired into
- * the router or navigation yet: the lead decides where it goes (suggested path /credit-holds).
- */
+/** 信用冻结: customers on credit hold or near their limit, in the caller's scope (evaluated live by the server). */
 export function CreditHoldsPage() {
   const t = useT();
   const [status, setStatus] = useState<CreditHoldsStatus>('hold');

@@ -69,6 +69,7 @@ export const creditZhCN = {
   'credit.noEvents': '暂无冻结记录',
   'credit.settingsNote':
     '规则：使用率达 {warning} 预警；超额度、逾期超过 {days} 天、或争议合计超过 {threshold} 时停止供货。',
+  'nav.creditHolds': '信用冻结',
   'credit.holds.title': '信用冻结客户',
   'credit.holds.status.hold': '冻结中',
   'credit.holds.status.warning': '预警',
@@ -177,6 +178,7 @@ export const creditEn: Record<keyof typeof creditZhCN, string> = {
   'credit.noEvents': 'No holds recorded',
   'credit.settingsNote':
     'Rules: warning at {warning} of the limit; hold when over the limit, more than {days} days overdue, or disputes above {threshold}.',
+  'nav.creditHolds': 'Credit holds',
   'credit.holds.title': 'Customers on credit hold',
   'credit.holds.status.hold': 'On hold',
   'credit.holds.status.warning': 'Warning',
