@@ -7,11 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calendarDateOrThrow } from '@huikuan/core';
 import type { AgingReport, ProvisionReport } from '@huikuan/core/contracts';
 import { addUser, createTestApp, signUp, type Client, type TestApp } from '../../../test/support/test-app';
+import { countingDb } from '../../../test/support/statement-count';
 import { testEngine } from '../../../test/support/test-db';
 import { agingCliReport, registerAgingCommands } from '../../cli/aging-commands';
 import { createOrganizationFromCli } from '../../cli/organization-commands';
 import { registerReportCommands } from '../../cli/report-commands';
-import { openDatabase, type Database } from '../../platform/db';
+import { openDatabase } from '../../platform/db';
 import { customerBalancesAsOf } from '../receipts/balances';
 import {
   postReceipt,
@@ -307,25 +308,6 @@ describe('provision', () => {
     expect(section?.total).toEqual({ open: '1000533.41', provision: '200126.67' });
   });
 });
-
-/** Counts the statements a use case sends, by wrapping the executor of each tenant transaction it opens. */
-function countingDb(db: Database): { db: Database; count: () => number } {
-  let count = 0;
-  const wrapped: Database = {
-    ...db,
-    tenant: (tenantId, work) =>
-      db.tenant(tenantId, (tx) => {
-        const executor = tx.getExecutor();
-        const original = executor.executeQuery.bind(executor);
-        executor.executeQuery = (query, queryId) => {
-          count += 1;
-          return original(query, queryId);
-        };
-        return work(tx);
-      }),
-  };
-  return { db: wrapped, count: () => count };
-}
 
 describe('query count', () => {
   it('is the same for 10 and 200 invoices', async () => {

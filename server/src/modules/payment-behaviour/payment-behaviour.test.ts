@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calendarDateOrThrow, paymentWindow, sumPayments, type PaymentFact } from '@huikuan/core';
 import type { CreditRatingView, PaymentBehaviourView } from '@huikuan/core/contracts';
 import { addUser, createTestApp, signUp, type Client, type TestApp } from '../../../test/support/test-app';
-import type { Database } from '../../platform/db';
-import type { Actor } from '../../platform/request-context';
+import { adminActorOf, countingDb } from '../../../test/support/statement-count';
 import { postReceipt, seedCreditNote, seedCustomer, seedInvoice, withKey } from '../receipts/test-fixtures';
 import { behaviourInputs } from './behaviour-inputs';
 import { effectiveRatings } from './effective-ratings';
@@ -517,40 +516,6 @@ describe('rating overrides', () => {
   });
 });
 
-/** Counts the statements a use case sends, by wrapping the executor of each tenant transaction it opens. */
-function countingDb(db: Database): { db: Database; count: () => number } {
-  let count = 0;
-  const wrapped: Database = {
-    ...db,
-    tenant: (tenantId, work) =>
-      db.tenant(tenantId, (tx) => {
-        const executor = tx.getExecutor();
-        const original = executor.executeQuery.bind(executor);
-        executor.executeQuery = (query, queryId) => {
-          count += 1;
-          return original(query, queryId);
-        };
-        return work(tx);
-      }),
-  };
-  return { db: wrapped, count: () => count };
-}
-
-function actorOf(client: Client): Actor {
-  return {
-    tenantId: client.tenantId,
-    userId: client.userId,
-    role: 'admin',
-    teamIds: [],
-    tokenId: null,
-    tokenScopes: null,
-    sessionId: null,
-    csrfToken: null,
-    requestId: 'test',
-    ip: '127.0.0.1',
-  };
-}
-
 describe('statement count', () => {
   it('is the same for 3 and 40 customers, in the batch function and the list', async () => {
     const counts: number[][] = [];
@@ -576,7 +541,7 @@ describe('statement count', () => {
       );
       expect(ratings.size).toBe(size);
       const list = countingDb(t.db);
-      const page = await listCreditRatings({ db: list.db, clock: t.clock }, actorOf(org), {
+      const page = await listCreditRatings({ db: list.db, clock: t.clock }, adminActorOf(org), {
         rating: 'unrated',
         limit: 200,
       });

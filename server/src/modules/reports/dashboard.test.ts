@@ -7,8 +7,7 @@ import type {
 } from '@huikuan/core/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, createTestApp, signUp, type Client, type TestApp } from '../../../test/support/test-app';
-import type { Database } from '../../platform/db';
-import type { Actor } from '../../platform/request-context';
+import { adminActorOf, countingDb } from '../../../test/support/statement-count';
 import { seedInvoice } from '../receipts/test-fixtures';
 import { dashboardSummary } from './dashboard-summary';
 import { topOverdueCustomers } from './overdue';
@@ -248,40 +247,6 @@ describe('top overdue customers', () => {
   });
 });
 
-/** Counts the statements a use case sends, by wrapping the executor of each tenant transaction it opens. */
-function countingDb(db: Database): { db: Database; count: () => number } {
-  let count = 0;
-  const wrapped: Database = {
-    ...db,
-    tenant: (tenantId, work) =>
-      db.tenant(tenantId, (tx) => {
-        const executor = tx.getExecutor();
-        const original = executor.executeQuery.bind(executor);
-        executor.executeQuery = (query, queryId) => {
-          count += 1;
-          return original(query, queryId);
-        };
-        return work(tx);
-      }),
-  };
-  return { db: wrapped, count: () => count };
-}
-
-function actorOf(client: Client): Actor {
-  return {
-    tenantId: client.tenantId,
-    userId: client.userId,
-    role: 'admin',
-    teamIds: [],
-    tokenId: null,
-    tokenScopes: null,
-    sessionId: null,
-    csrfToken: null,
-    requestId: 'test',
-    ip: '127.0.0.1',
-  };
-}
-
 describe('statement count', () => {
   it('is the same for 10 and 200 invoices over 10 and 200 customers', async () => {
     const counts: number[][] = [];
@@ -323,11 +288,11 @@ describe('statement count', () => {
       const counting = countingDb(t.db);
       const deps = { db: counting.db, clock: t.clock };
       const asOf = calendarDateOrThrow('2026-11-22');
-      const summary = await dashboardSummary(deps, actorOf(owner), { asOf, top: 10 });
+      const summary = await dashboardSummary(deps, adminActorOf(owner), { asOf, top: 10 });
       expect(summary.currencies[0]?.total).toBe(((size * (size + 1)) / 200).toFixed(2));
       expect(summary.currencies[0]?.topOverdue).toHaveLength(10);
       const afterSummary = counting.count();
-      const top = await topOverdueCustomers(deps, actorOf(owner), { asOf, limit: 5 });
+      const top = await topOverdueCustomers(deps, adminActorOf(owner), { asOf, limit: 5 });
       expect(top.currencies[0]?.customers.map((c) => c.code)).toEqual(
         Array.from({ length: 5 }, (_, index) => `Q${size - 1 - index}`),
       );
