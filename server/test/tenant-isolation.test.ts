@@ -281,6 +281,7 @@ const BODIES: Record<string, unknown> = {
   'POST /api/approvals/:id/decision': { decision: 'approve' },
   'PATCH /api/import-presets/:id': { name: 'x' },
   'POST /api/invoices/:id/write-offs': { amount: '1.00', reason: 'x' },
+  'POST /api/invoices/:id/product-condition': { condition: 'abnormal', reason: 'x' },
   'PUT /api/customers/:id/credit-rating': { rating: 'A', reason: 'x' },
   'PUT /api/customers/:id/credit-limit': { limit: '1000.00' },
   'POST /api/customers/:id/credit-overrides': { amount: '0', validUntil: '2026-12-31', reason: 'x' },

@@ -10,7 +10,10 @@ import { calendarDateSchema, pageQuerySchema } from './common';
 
 export const AGING_DIMENSIONS = ['customer', 'salesperson', 'team', 'contract', 'plan_node'] as const;
 export type AgingDimension = (typeof AGING_DIMENSIONS)[number];
-export const AGING_VIEWS = ['buckets', 'classes', 'vintage'] as const;
+export const AGING_VIEWS = ['buckets', 'classes', 'vintage', 'condition'] as const;
+/** 正常/不正常: the product condition of a debt (seed 004), recorded per invoice from a date on; none = normal. */
+export const PRODUCT_CONDITIONS = ['normal', 'abnormal'] as const;
+export type ProductCondition = (typeof PRODUCT_CONDITIONS)[number];
 export type AgingView = (typeof AGING_VIEWS)[number];
 
 /**

@@ -77,6 +77,28 @@ export const waiverRequestSchema = z.object({
   reason: z.string().trim().min(1).max(500),
 });
 
+/** 正常/不正常 from a date on (seed 004); the aging report can split by it (view=condition). */
+export const productConditionRequestSchema = z.object({
+  condition: z.enum(['normal', 'abnormal']),
+  effectiveOn: calendarDateSchema.optional(),
+  reason: z.string().trim().min(1).max(500),
+});
+export const productConditionEntrySchema = z.object({
+  id: uuidSchema,
+  condition: z.enum(['normal', 'abnormal']),
+  effectiveOn: businessDateTextSchema,
+  reason: z.string(),
+  notedByUserId: uuidSchema.nullable(),
+  createdAt: instantSchema,
+});
+export type ProductConditionEntry = z.infer<typeof productConditionEntrySchema>;
+/** The condition today and every recorded change, newest first. */
+export const productConditionHistorySchema = z.object({
+  current: z.enum(['normal', 'abnormal']),
+  entries: z.array(productConditionEntrySchema),
+});
+export type ProductConditionHistory = z.infer<typeof productConditionHistorySchema>;
+
 export const INVOICE_STATUSES = ['draft', 'issued', 'partially_paid', 'paid', 'void'] as const;
 export const invoiceStatusSchema = z.enum(INVOICE_STATUSES);
 

@@ -535,6 +535,18 @@ export type DisputesTable = {
   updated_at: UpdatedAt;
 };
 
+/** 0009: a debt's product condition (正常/不正常) from a date on; append-only, the latest row wins. */
+export type InvoiceConditionsTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  invoice_id: string;
+  condition: string;
+  effective_on: BusinessDate;
+  reason: string;
+  noted_by_user_id: string | null;
+  created_at: CreatedAt;
+};
+
 export type DB = {
   customers: CustomersTable;
   customer_contacts: CustomerContactsTable;
@@ -571,4 +583,5 @@ export type DB = {
   credit_hold_events: CreditHoldEventsTable;
   credit_overrides: CreditOverridesTable;
   disputes: DisputesTable;
+  invoice_conditions: InvoiceConditionsTable;
 };

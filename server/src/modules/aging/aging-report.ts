@@ -7,7 +7,12 @@ import {
   type AgingBasis,
   type AgingSettings,
 } from '@huikuan/core';
-import { type AgingDimension, type AgingReport, type AgingView } from '@huikuan/core/contracts';
+import {
+  PRODUCT_CONDITIONS,
+  type AgingDimension,
+  type AgingReport,
+  type AgingView,
+} from '@huikuan/core/contracts';
 import { sql } from 'kysely';
 import type { Tx } from '../../platform/db';
 import type { AppDeps } from '../../platform/deps';
@@ -73,7 +78,9 @@ export async function computeAging(
       ? rangeIndexSql(settings.bucketBoundsDays)
       : params.view === 'classes'
         ? rangeIndexSql(settings.classBoundsDays)
-        : sql<number>`extract(year FROM o.invoice_date)::int`;
+        : params.view === 'condition'
+          ? conditionIndexSql(tenantId, params.asOf)
+          : sql<number>`extract(year FROM o.invoice_date)::int`;
   const label = groupLabelSql(params.by, tenantId);
   // A salesperson or team is the customer's: sum per customer first, then map the (far fewer) customer sums.
   const viaCustomer = params.by === 'salesperson' || params.by === 'team';
@@ -100,7 +107,9 @@ export async function computeAging(
       ? bucketKeys(settings.bucketBoundsDays)
       : params.view === 'classes'
         ? [...RECEIVABLE_CLASSES]
-        : [...new Set(result.rows.map((row) => String(row.col)))].sort(byCodePoint);
+        : params.view === 'condition'
+          ? [...PRODUCT_CONDITIONS]
+          : [...new Set(result.rows.map((row) => String(row.col)))].sort(byCodePoint);
   const groups = groupRows(result.rows, columns, params.view === 'vintage');
   const reportTotals = new Map<string, bigint>();
   for (const group of groups) {
@@ -109,6 +118,16 @@ export async function computeAging(
   const ledgerTotals = await ledgerOpenByCurrency(tx, tenantId, params.asOf, scope, filter);
   assertAgreesWithLedger(reportTotals, ledgerTotals, 'Aging');
   return { columns, groups };
+}
+
+/**
+ * 0 = normal, 1 = abnormal (the order of PRODUCT_CONDITIONS): the latest condition recorded for the invoice on or
+ * before the as-of date. Evaluated only for this view, one index probe per open item.
+ */
+function conditionIndexSql(tenantId: string, asOf: string) {
+  return sql<number>`CASE WHEN (SELECT ic.condition FROM invoice_conditions ic
+      WHERE ic.tenant_id = ${tenantId} AND ic.invoice_id = o.id AND ic.effective_on <= ${asOf}::date
+      ORDER BY ic.effective_on DESC, ic.created_at DESC LIMIT 1) = 'abnormal' THEN 1 ELSE 0 END`;
 }
 
 function groupRows(

@@ -15,6 +15,8 @@ import {
   invoiceRequestSchema,
   issueInvoiceRequestSchema,
   okSchema,
+  productConditionHistorySchema,
+  productConditionRequestSchema,
   updateInvoiceRequestSchema,
   voidInvoiceRequestSchema,
   waiverRequestSchema,
@@ -43,6 +45,7 @@ import { listInvoices } from './list-invoices';
 import { deleteDraftInvoice, updateInvoice } from './update-invoice';
 import { voidInvoice } from './void-invoice';
 import { postApprovedWaiver, requestWaiver } from './waivers';
+import { getProductCondition, recordProductCondition } from './product-condition';
 
 /** What approving a credit note or a waiver does; registered when the app is built. */
 function registerInvoiceApprovalEffects(deps: AppDeps): void {
@@ -58,6 +61,7 @@ function registerInvoiceApprovalEffects(deps: AppDeps): void {
 export function registerInvoicesRoutes(app: ApiApp, deps: AppDeps): void {
   registerInvoiceApprovalEffects(deps);
   registerInvoiceCrudRoutes(app, deps);
+  registerProductConditionRoutes(app, deps);
   registerInvoicePostingRoutes(app, deps);
   registerInvoiceAttachmentRoutes(app, deps);
   registerInvoiceRequestRoutes(app, deps);
@@ -119,6 +123,29 @@ function registerInvoiceCrudRoutes(app: ApiApp, deps: AppDeps): void {
       await deleteDraftInvoice(deps, requireActor(request, 'records.write'), request.params.id);
       return { ok: true as const };
     },
+  );
+}
+
+/** 正常/不正常: an assessment of the debt, not of the invoice, so it may change after issuing (append-only). */
+function registerProductConditionRoutes(app: ApiApp, deps: AppDeps): void {
+  const tags = ['invoices'];
+  app.get(
+    '/invoices/:id/product-condition',
+    { schema: { tags, params: idParamSchema, response: { 200: productConditionHistorySchema } } },
+    (request) => getProductCondition(deps, requireActor(request, 'records.read'), request.params.id),
+  );
+  app.post(
+    '/invoices/:id/product-condition',
+    {
+      schema: {
+        tags,
+        params: idParamSchema,
+        body: productConditionRequestSchema,
+        response: { 200: productConditionHistorySchema },
+      },
+    },
+    (request) =>
+      recordProductCondition(deps, requireActor(request, 'records.write'), request.params.id, request.body),
   );
 }
 

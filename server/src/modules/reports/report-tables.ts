@@ -33,6 +33,7 @@ const VIEW: Record<AgingView, Words> = {
   buckets: w('账龄段', 'Buckets'),
   classes: w('账款类别', 'Classes'),
   vintage: w('发生年度', 'Year of origin'),
+  condition: w('产品状况', 'Product condition'),
 };
 
 const WORDS = {

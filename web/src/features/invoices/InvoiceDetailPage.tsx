@@ -32,6 +32,7 @@ import { Page } from '../../ui/Page';
 import { RecordAuditTrail } from '../audit/RecordAuditTrail';
 import { useDeleteDraftInvoice, useInvoice, useIssueInvoice, type SettlementKind } from './api';
 import { InvoiceFormDrawer } from './InvoiceFormDrawer';
+import { ProductConditionCard } from './ProductConditionCard';
 import { CreditNoteModal, SettlementModal, VoidInvoiceModal } from './InvoiceActionModals';
 import { CreditNoteStatusTag, InvoiceStatusTag } from './labels';
 
@@ -294,6 +295,7 @@ export function InvoiceDetailPage() {
       <Card title={t('creditNotes.title')}>
         <CreditNotesTable invoice={record} />
       </Card>
+      {record.status === 'draft' ? null : <ProductConditionCard invoice={record} canWrite={canWrite} />}
       <AttachmentsCard
         basePath={`/api/invoices/${encodeURIComponent(id)}/attachments`}
         defaultKind="sign_off"

@@ -5,6 +5,7 @@ import {
   invoicePageSchema,
   invoiceRequestPageSchema,
   invoiceRequestSchema,
+  productConditionHistorySchema,
   type CreateInvoiceRequest,
 } from '@huikuan/core/contracts';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -206,5 +207,21 @@ export function useDecideInvoiceRequest() {
         comment,
       }),
     onSuccess: invalidate,
+  });
+}
+
+export function useProductCondition(id: string) {
+  return useQuery({
+    queryKey: [...INVOICES_QUERY_KEY, 'one', id, 'product-condition'],
+    queryFn: () => apiRequest('GET', `${invoicePath(id)}/product-condition`, productConditionHistorySchema),
+  });
+}
+
+export function useRecordProductCondition(id: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { condition: 'normal' | 'abnormal'; effectiveOn?: string; reason: string }) =>
+      apiRequest('POST', `${invoicePath(id)}/product-condition`, productConditionHistorySchema, body),
+    onSuccess: () => client.invalidateQueries({ queryKey: [...INVOICES_QUERY_KEY, 'one', id] }),
   });
 }

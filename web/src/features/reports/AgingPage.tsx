@@ -59,7 +59,7 @@ function AgingChart({ report, onDrill }: { report: AgingReport; onDrill: (target
         onDrill({
           by: report.by,
           key: row.id ?? 'none',
-          bucket: report.view === 'vintage' ? null : hit.column,
+          bucket: report.view === 'vintage' || report.view === 'condition' ? null : hit.column,
           label: labelOf(row),
         });
       }}

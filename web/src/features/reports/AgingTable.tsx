@@ -37,7 +37,8 @@ type AgingTableProps = {
 export function AgingTable({ report, section, onDrill }: AgingTableProps) {
   const { locale, t } = useLocale();
   const labelOf = useGroupLabel();
-  const canDrillColumns = report.view !== 'vintage';
+  // Years and product conditions are not buckets the drill-down takes: those columns drill on the row only.
+  const canDrillColumns = report.view !== 'vintage' && report.view !== 'condition';
   const columns = useMemo((): TableColumnsType<Row> => {
     const amount = (row: Row, value: string, bucket: string | null, testId: string) =>
       ZERO.test(value) || (bucket !== null && !canDrillColumns) ? (
