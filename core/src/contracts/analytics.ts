@@ -41,12 +41,14 @@ export const kpiValuesSchema = z.object({
   currency: z.string(),
   openingAR: decimalAmountSchema,
   invoiced: decimalAmountSchema,
-  /** B + S − E; equals received + credited + voided. */
+  /** B + S − E; equals received + credited + writtenOff + voided. */
   collected: decimalAmountSchema,
   /** Allocations of receipts dated in P (reversals negative). */
   received: decimalAmountSchema,
-  /** Posted credit notes dated in P. */
+  /** Posted credit notes dated in P (write-offs apart). */
   credited: decimalAmountSchema,
+  /** Approved write-offs (坏账核销) dated in P: left the receivables, charged to the provision. */
+  writtenOff: decimalAmountSchema,
   /** What voids dated in P took off the books. */
   voided: decimalAmountSchema,
   endingAR: decimalAmountSchema,

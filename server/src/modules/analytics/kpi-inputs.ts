@@ -24,6 +24,7 @@ export type BalanceTotals = {
   endingCurrentMinor: bigint;
   receivedMinor: bigint;
   creditedMinor: bigint;
+  writtenOffMinor: bigint;
   voidedMinor: bigint;
 };
 
@@ -83,6 +84,7 @@ type BalanceRow = {
   ending_current: bigint;
   received: bigint;
   credited: bigint;
+  written_off: bigint;
   voided: bigint;
 };
 
@@ -102,7 +104,7 @@ function needsCustomer(q: Query): boolean {
  * the void changes nothing); −(what was still open) on the void date. The open amount at the end of day d is the
  * sum of the movements dated up to d, so with the periods' bounds as thresholds (width_bucket) every movement falls
  * in one slot, the slots are summed once per group, and B, S, E, received, credited and voided of each period are
- * sums of slots. B + S − E = received + credited + voided holds by construction (reductions are dated on or after
+ * sums of slots. B + S − E = received + credited + written off + voided holds by construction (reductions are dated on or after
  * their invoice's date, which the ledger enforces).
  *
  * C (open at `to` on invoices not yet due) needs each invoice's due date, so it is summed apart over the invoices
@@ -128,7 +130,8 @@ async function balanceTotals(q: Query): Promise<BalanceRow[]> {
     SELECT a.invoice_id, a.currency, a.allocated_on AS on_d, 2 AS kind, a.amount_minor AS amount FROM allocations a
     WHERE a.tenant_id = ${tenantId} AND a.invoice_id IS NOT NULL AND a.allocated_on < ${until}
     UNION ALL
-    SELECT cn.invoice_id, cn.currency, cn.issued_on, 3, cn.amount_minor FROM credit_notes cn
+    SELECT cn.invoice_id, cn.currency, cn.issued_on, CASE WHEN cn.kind = 'write_off' THEN 5 ELSE 3 END,
+      cn.amount_minor FROM credit_notes cn
     WHERE cn.tenant_id = ${tenantId} AND cn.status = 'posted' AND cn.issued_on < ${until}`;
   const result = await sql<BalanceRow>`
     WITH ${periodsTable(q.periods)},
@@ -166,6 +169,7 @@ async function balanceTotals(q: Query): Promise<BalanceRow[]> {
         coalesce(sum(m.amount) FILTER (WHERE m.kind = 1), 0) AS invoiced,
         coalesce(-sum(m.amount) FILTER (WHERE m.kind = 2), 0) AS received,
         coalesce(-sum(m.amount) FILTER (WHERE m.kind = 3), 0) AS credited,
+        coalesce(-sum(m.amount) FILTER (WHERE m.kind = 5), 0) AS written_off,
         coalesce(-sum(m.amount) FILTER (WHERE m.kind = 4), 0) AS voided
       FROM movements m CROSS JOIN bounds b
       GROUP BY 1, 2, 3
@@ -181,6 +185,7 @@ async function balanceTotals(q: Query): Promise<BalanceRow[]> {
         sum(s.net) AS ending,
         coalesce(sum(s.received) FILTER (WHERE s.slot >= ps.first_slot), 0) AS received,
         coalesce(sum(s.credited) FILTER (WHERE s.slot >= ps.first_slot), 0) AS credited,
+        coalesce(sum(s.written_off) FILTER (WHERE s.slot >= ps.first_slot), 0) AS written_off,
         coalesce(sum(s.voided) FILTER (WHERE s.slot >= ps.first_slot), 0) AS voided
       FROM period_slots ps
       JOIN slotted s ON s.slot < ps.end_slot
@@ -217,7 +222,7 @@ async function balanceTotals(q: Query): Promise<BalanceRow[]> {
     )
     SELECT t.idx, t.group_key, t.currency, t.opening::bigint AS opening, t.invoiced::bigint AS invoiced,
       t.ending::bigint AS ending, coalesce(c.amount, 0)::bigint AS ending_current, t.received::bigint AS received,
-      t.credited::bigint AS credited, t.voided::bigint AS voided
+      t.credited::bigint AS credited, t.written_off::bigint AS written_off, t.voided::bigint AS voided
     FROM totals t
     LEFT JOIN current c ON c.idx = t.idx AND c.group_key = t.group_key AND c.currency = t.currency`.execute(
     tx,
@@ -317,6 +322,7 @@ export async function kpiTotals(
       endingCurrentMinor: row.ending_current,
       receivedMinor: row.received,
       creditedMinor: row.credited,
+      writtenOffMinor: row.written_off,
       voidedMinor: row.voided,
     });
   }

@@ -81,7 +81,15 @@ function rowKeysOf(totals: KpiTotals, periodIndex: number): { groupKey: string; 
 }
 
 function isEmpty(row: KpiRow): boolean {
-  const amounts = [row.openingAR, row.invoiced, row.collected, row.received, row.credited, row.voided];
+  const amounts = [
+    row.openingAR,
+    row.invoiced,
+    row.collected,
+    row.received,
+    row.credited,
+    row.writtenOff,
+    row.voided,
+  ];
   return [...amounts, row.endingAR, row.planDue].every((amount) => /^-?[0.]+$/.test(amount));
 }
 
@@ -117,6 +125,7 @@ export function kpiRowsOf(
         collected: money(kpis.collectedMinor),
         received: money(balance?.receivedMinor),
         credited: money(balance?.creditedMinor),
+        writtenOff: money(balance?.writtenOffMinor),
         voided: money(balance?.voidedMinor),
         endingAR: money(balance?.endingMinor),
         endingCurrentAR: money(balance?.endingCurrentMinor),

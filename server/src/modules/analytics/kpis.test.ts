@@ -225,6 +225,7 @@ const january = {
   collected: '783.33',
   received: '300.00',
   credited: '33.33',
+  writtenOff: '0.00',
   voided: '450.00',
   endingAR: '900.01',
   endingCurrentAR: '300.01',
@@ -251,6 +252,7 @@ const february = {
   collected: '0.07',
   received: '0.07',
   credited: '0.00',
+  writtenOff: '0.00',
   voided: '0.00',
   endingAR: '1000900.01',
   endingCurrentAR: '1000000.00',
@@ -308,6 +310,44 @@ describe('GET /api/kpis', () => {
     const k1Row = byCustomer.rows.find((row) => row.key === k1);
     expect(k1Row).toMatchObject({ name: 'Customer K1', planDue: '500.00', cei: 33_333 / 93_333 });
     expect(byCustomer.rows).toHaveLength(2);
+  });
+
+  // W-1: 1,000.00 invoiced 2026-01-10, credit note 100.00 on 2026-02-20, 400.00 written off (approved today,
+  // 2026-11-22). November: B = 900.00, S = 0, E = 500.00, collected = 400.00, all of it written off.
+  it('counts an approved write-off as collected, apart from credit notes', async () => {
+    const owner = await signUp(t.app);
+    const approver = await addUser(owner, 'finance');
+    const customerId = await seedCustomer(t, owner.tenantId, { code: 'W-1' });
+    const invoiceId = await seedInvoice(t, owner.tenantId, {
+      customerId,
+      totalMinor: 100_000n,
+      invoiceDate: '2026-01-10',
+      dueDate: '2026-02-09',
+    });
+    await seedCreditNote(t, owner.tenantId, { invoiceId, amountMinor: 10_000n, issuedOn: '2026-02-20' });
+    const request = await owner.request('POST', `/api/invoices/${invoiceId}/write-offs`, {
+      amount: '400.00',
+      reason: '无法收回',
+    });
+    const approved = await approver.request(
+      'POST',
+      `/api/approvals/${request.json<{ id: string }>().id}/decision`,
+      {
+        decision: 'approve',
+      },
+    );
+    expect(approved.statusCode).toBe(200);
+    const report = await kpis(owner, 'from=2026-11-01&to=2026-11-30');
+    expect(report.rows[0]).toMatchObject({
+      openingAR: '900.00',
+      invoiced: '0.00',
+      collected: '400.00',
+      received: '0.00',
+      credited: '0.00',
+      writtenOff: '400.00',
+      voided: '0.00',
+      endingAR: '500.00',
+    });
   });
 
   it('shows a salesperson only their own customers', async () => {
@@ -534,7 +574,7 @@ describe('collected = B + S − E (property)', () => {
           expect(minor(row?.invoiced)).toBe(invoicedMinor);
           expect(minor(row?.collected)).toBe(modelReductions(invoices, from, to));
           expect(minor(row?.collected)).toBe(
-            minor(row?.received) + minor(row?.credited) + minor(row?.voided),
+            minor(row?.received) + minor(row?.credited) + minor(row?.writtenOff) + minor(row?.voided),
           );
         },
       ),
