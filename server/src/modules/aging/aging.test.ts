@@ -7,12 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calendarDateOrThrow } from '@huikuan/core';
 import type { AgingReport, ProvisionReport } from '@huikuan/core/contracts';
 import { addUser, createTestApp, signUp, type Client, type TestApp } from '../../../test/support/test-app';
+import { seedReportDataDir } from '../../../test/support/cli-data-dir';
 import { countingDb } from '../../../test/support/statement-count';
 import { testEngine } from '../../../test/support/test-db';
 import { agingCliReport, registerAgingCommands } from '../../cli/aging-commands';
-import { createOrganizationFromCli } from '../../cli/organization-commands';
 import { registerReportCommands } from '../../cli/report-commands';
-import { openDatabase } from '../../platform/db';
 import { customerBalancesAsOf } from '../receipts/balances';
 import {
   postReceipt,
@@ -449,41 +448,7 @@ describe.runIf(testEngine === 'pglite')('huikuan report aging --json on a data d
   }
 
   it('prints the contract JSON and names a bad option', async () => {
-    const db = await openDatabase({ databaseUrl: null, dataDir: workDir });
-    try {
-      const org = await createOrganizationFromCli(db, {
-        name: 'Aging Co',
-        slug: 'aging-co',
-        baseCurrency: 'CNY',
-        timezone: 'Asia/Shanghai',
-        locale: 'zh-CN',
-      });
-      await db.tenant(org.tenantId, async (tx) => {
-        const customer = await tx
-          .insertInto('customers')
-          .values({ tenant_id: org.tenantId, code: 'K-1', name: '客户一', currency: 'CNY' })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        await tx
-          .insertInto('invoices')
-          .values({
-            tenant_id: org.tenantId,
-            customer_id: customer.id,
-            number: 'INV-1',
-            invoice_date: '2026-01-05',
-            due_date: '2026-02-04',
-            currency: 'CNY',
-            subtotal_minor: 100_000_007n,
-            tax_minor: 0n,
-            total_minor: 100_000_007n,
-            status: 'issued',
-            issued_at: new Date(),
-          })
-          .execute();
-      });
-    } finally {
-      await db.close();
-    }
+    await seedReportDataDir(workDir, { name: 'Aging Co', slug: 'aging-co' });
     const printed = await run(['report', 'aging', '--org', 'aging-co', '--as-of', '2026-03-01', '--json']);
     expect(printed).toEqual([
       JSON.stringify({

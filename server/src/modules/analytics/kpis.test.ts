@@ -8,11 +8,10 @@ import { Command } from 'commander';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, createTestApp, signUp, type Client, type TestApp } from '../../../test/support/test-app';
+import { seedReportDataDir } from '../../../test/support/cli-data-dir';
 import { testEngine } from '../../../test/support/test-db';
 import { kpiReport, registerKpiCommands } from '../../cli/kpi-commands';
-import { createOrganizationFromCli } from '../../cli/organization-commands';
 import { registerReportCommands } from '../../cli/report-commands';
-import { openDatabase } from '../../platform/db';
 import { invoiceBalancesAsOf } from '../receipts/balances';
 import { seedCreditNote, seedCustomer, seedInvoice, seedVoid } from '../receipts/test-fixtures';
 
@@ -587,41 +586,7 @@ describe.runIf(testEngine === 'pglite')('huikuan report kpis --json on a data di
   it('is wired under `report` and prints the contract JSON', async () => {
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'huikuan-kpis-'));
     try {
-      const db = await openDatabase({ databaseUrl: null, dataDir: workDir });
-      try {
-        const org = await createOrganizationFromCli(db, {
-          name: 'KPI Co',
-          slug: 'kpi-co',
-          baseCurrency: 'CNY',
-          timezone: 'Asia/Shanghai',
-          locale: 'zh-CN',
-        });
-        await db.tenant(org.tenantId, async (tx) => {
-          const customer = await tx
-            .insertInto('customers')
-            .values({ tenant_id: org.tenantId, code: 'K-1', name: '客户一', currency: 'CNY' })
-            .returning('id')
-            .executeTakeFirstOrThrow();
-          await tx
-            .insertInto('invoices')
-            .values({
-              tenant_id: org.tenantId,
-              customer_id: customer.id,
-              number: 'INV-1',
-              invoice_date: '2026-01-05',
-              due_date: '2026-02-04',
-              currency: 'CNY',
-              subtotal_minor: 100_000_007n,
-              tax_minor: 0n,
-              total_minor: 100_000_007n,
-              status: 'issued',
-              issued_at: new Date(),
-            })
-            .execute();
-        });
-      } finally {
-        await db.close();
-      }
+      await seedReportDataDir(workDir, { name: 'KPI Co', slug: 'kpi-co' });
       const printed: string[] = [];
       const program = new Command('huikuan').option('--data-dir <dir>').exitOverride();
       registerReportCommands(program, {}, (text) => printed.push(text));

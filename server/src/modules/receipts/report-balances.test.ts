@@ -4,10 +4,10 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, createTestApp, signUp, type Client, type TestApp } from '../../../test/support/test-app';
+import { seedReportDataDir } from '../../../test/support/cli-data-dir';
 import { testEngine } from '../../../test/support/test-db';
 import { balanceReport, registerReportCommands } from '../../cli/report-commands';
-import { createOrganizationFromCli } from '../../cli/organization-commands';
-import { openDatabase, type Database } from '../../platform/db';
+import { openDatabase } from '../../platform/db';
 import { postReceipt, seedCustomer, seedInvoice } from './test-fixtures';
 
 let t: TestApp;
@@ -106,41 +106,7 @@ describe.runIf(testEngine === 'pglite')('huikuan report balances --json on a dat
   }
 
   it('prints the contract JSON and refuses a bad date by naming the option', async () => {
-    let db: Database = await openDatabase({ databaseUrl: null, dataDir: workDir });
-    try {
-      const org = await createOrganizationFromCli(db, {
-        name: 'Report Co',
-        slug: 'report-co',
-        baseCurrency: 'CNY',
-        timezone: 'Asia/Shanghai',
-        locale: 'zh-CN',
-      });
-      await db.tenant(org.tenantId, async (tx) => {
-        const customer = await tx
-          .insertInto('customers')
-          .values({ tenant_id: org.tenantId, code: 'K-1', name: '客户一', currency: 'CNY' })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        await tx
-          .insertInto('invoices')
-          .values({
-            tenant_id: org.tenantId,
-            customer_id: customer.id,
-            number: 'INV-1',
-            invoice_date: '2026-01-05',
-            due_date: '2026-02-04',
-            currency: 'CNY',
-            subtotal_minor: 100_000_007n,
-            tax_minor: 0n,
-            total_minor: 100_000_007n,
-            status: 'issued',
-            issued_at: new Date(),
-          })
-          .execute();
-      });
-    } finally {
-      await db.close();
-    }
+    await seedReportDataDir(workDir, { name: 'Report Co', slug: 'report-co' });
     const printed = await run([
       'report',
       'balances',
@@ -164,7 +130,8 @@ describe.runIf(testEngine === 'pglite')('huikuan report balances --json on a dat
     await expect(run(['report', 'balances', '--org', 'no-such-org', '--json'])).rejects.toThrow(
       /no-such-org/,
     );
-    db = await openDatabase({ databaseUrl: null, dataDir: workDir });
+    // The command let go of the data directory: it opens again.
+    const db = await openDatabase({ databaseUrl: null, dataDir: workDir });
     await db.close();
   }, 60_000);
 });
