@@ -222,19 +222,30 @@ async function allocateOp(model: Model, op: Extract<Op, { kind: 'allocate' }>): 
   const shouldFit = !receipt.isReversed && amountMinor <= room;
   expect({ status: response.statusCode, shouldFit }).toEqual({ status: shouldFit ? 200 : 409, shouldFit });
   if (!shouldFit) return;
-  const id = response
-    .json<ReceiptDetail>()
-    .allocations.find(
-      (a) => a.reversesAllocationId === null && !model.allocations.some((m) => m.id === a.id),
-    )?.id;
+  invoice.reducedMinor += amountMinor;
+  recordNewAllocation(model, response.json<ReceiptDetail>(), receipt, amountMinor, {
+    invoice: model.invoices.indexOf(invoice),
+    writeOff: -1,
+  });
+}
+
+/** The receipt's one allocation the model does not know yet: what the last request added. */
+function recordNewAllocation(
+  model: Model,
+  detail: ReceiptDetail,
+  receipt: ModelReceipt,
+  amountMinor: bigint,
+  target: Pick<ModelAllocation, 'invoice' | 'writeOff'>,
+): void {
+  const id = detail.allocations.find(
+    (a) => a.reversesAllocationId === null && !model.allocations.some((m) => m.id === a.id),
+  )?.id;
   expect(id).toBeDefined();
   receipt.appliedMinor += amountMinor;
-  invoice.reducedMinor += amountMinor;
   model.allocations.push({
     id: id ?? '',
     receipt: model.receipts.indexOf(receipt),
-    invoice: model.invoices.indexOf(invoice),
-    writeOff: -1,
+    ...target,
     amountMinor,
     isReversed: false,
   });
@@ -312,21 +323,10 @@ async function recoverOp(model: Model, op: Extract<Op, { kind: 'recover' }>): Pr
   expect({ status: response.statusCode, shouldFit }).toEqual({ status: shouldFit ? 200 : 409, shouldFit });
   if (!shouldFit) return;
   const detail = await finance.request('GET', `/api/receipts/${receipt.id}`);
-  const id = detail
-    .json<ReceiptDetail>()
-    .allocations.find(
-      (a) => a.reversesAllocationId === null && !model.allocations.some((m) => m.id === a.id),
-    )?.id;
-  expect(id).toBeDefined();
-  receipt.appliedMinor += amountMinor;
   writeOff.recoveredMinor += amountMinor;
-  model.allocations.push({
-    id: id ?? '',
-    receipt: model.receipts.indexOf(receipt),
+  recordNewAllocation(model, detail.json<ReceiptDetail>(), receipt, amountMinor, {
     invoice: -1,
     writeOff: model.writeOffs.indexOf(writeOff),
-    amountMinor,
-    isReversed: false,
   });
 }
 
