@@ -10,3 +10,4 @@ export * from './aging';
 export * from './payment-behaviour';
 export * from './credit-rating';
 export * from './credit';
+export * from './dunning-steps';

@@ -1,10 +1,15 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { SettlementTables } from './schema/settlements';
+import type { DunningTables } from './schema/dunning';
+import type { MessagingTables } from './schema/messaging';
+import type { LetterTables } from './schema/letters';
+import type { CaseworkTables } from './schema/casework';
 
 /** Kysely's view of the tables; the migrations folder is the truth, this file follows it. */
 
-type Timestamp = ColumnType<Date, Date | string, Date | string>;
-type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
-type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+export type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+export type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export type OrganizationsTable = {
   tenant_id: Generated<string>;
@@ -103,8 +108,8 @@ export type AuditLogTable = {
   ip: string | null;
 };
 
-type Money = bigint;
-type BusinessDate = string;
+export type Money = bigint;
+export type BusinessDate = string;
 
 export type CustomersTable = {
   tenant_id: string;
@@ -547,7 +552,8 @@ export type InvoiceConditionsTable = {
   created_at: CreatedAt;
 };
 
-export type DB = {
+/** The tables of migrations 0001–0009; later areas keep their table types in `schema/<area>.ts`. */
+export type CoreTables = {
   customers: CustomersTable;
   customer_contacts: CustomerContactsTable;
   customer_bank_accounts: CustomerBankAccountsTable;
@@ -585,3 +591,10 @@ export type DB = {
   disputes: DisputesTable;
   invoice_conditions: InvoiceConditionsTable;
 };
+
+export type DB = CoreTables &
+  SettlementTables &
+  DunningTables &
+  MessagingTables &
+  LetterTables &
+  CaseworkTables;
