@@ -11,3 +11,5 @@ export * from './payment-behaviour';
 export * from './credit-rating';
 export * from './credit';
 export * from './dunning-steps';
+export * from './commissions';
+export * from './targets';
