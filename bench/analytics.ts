@@ -316,6 +316,11 @@ async function measureEngine(label: string, engine: 'pg' | 'pglite', db: Databas
       { name: 'KPI trend, 12 months', url: '/api/kpis/trend?months=12', target: { pg: 150 } },
       { name: 'dashboard summary (reports)', url: '/api/reports/dashboard', target: { pg: 150 } },
       { name: 'top overdue customers (reports)', url: '/api/reports/top-overdue', target: { pg: 150 } },
+      {
+        name: 'credit holds list (dashboard panel)',
+        url: '/api/credit/holds?status=hold',
+        target: { pg: 150 },
+      },
     ];
     const results: Result[] = [];
     for (const call of calls) {

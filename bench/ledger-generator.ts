@@ -16,7 +16,8 @@
  *   allocation each, 5% of receipts carrying 100.00 more than they apply (unapplied credit);
  * - 3% credit notes (10–29% of the invoice), write-offs of what is left on 10% of the unpaid invoices older than
  *   800 days, 0.5% of the untouched invoices voided, 0.2% of the payments reversed (allocation reversal, and for
- *   half of them the receipt reversal, on the same day), and a prepayment receipt for 1% of customers.
+ *   half of them the receipt reversal, on the same day), and a prepayment receipt for 1% of customers;
+ * - then the settled amounts the ledger's triggers would have kept (migration 0010) are derived in one pass.
  */
 
 export type LedgerSize = { invoices: number; customers: number };
@@ -212,6 +213,11 @@ export async function generateLedger(
     INSERT INTO receipt_reversals (tenant_id, receipt_id, reversed_on, reason)
     SELECT ${t}, ${uuidOf('rc', 'i')}, pay_on + 15, 'Bounced'
     FROM bench_plan WHERE receipt_reversed`,
+  );
+  // The load bypassed the triggers that keep settled amounts (migration 0010): derive them once, set-based.
+  await step(
+    'kept settlements, per-customer open totals and contract totals',
+    `SELECT huikuan_rebuild_settlements(${t})`,
   );
 }
 

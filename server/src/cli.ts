@@ -17,6 +17,7 @@ import {
 import { registerImportCommands } from './cli/import-commands';
 import { registerAgingCommands } from './cli/aging-commands';
 import { registerCreditCommands } from './cli/credit-commands';
+import { registerLedgerCommands } from './cli/ledger-verify';
 import { registerKpiCommands } from './cli/kpi-commands';
 import { registerReportCommands } from './cli/report-commands';
 import { runBackup, runMigrate, runRestore } from './cli/transfer-commands';
@@ -140,6 +141,7 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
   registerKpiCommands(program, env);
   registerAgingCommands(program, env);
   registerCreditCommands(program, env);
+  registerLedgerCommands(program, env);
   return program;
 }
 

@@ -30,16 +30,16 @@ function selectionCondition(tenantId: string, selection: ItemSelection): RawBuil
 }
 
 /**
- * The open items of a date as one set-based CTE: credit notes and allocations are summed per invoice up to the date
- * by GROUP BY subqueries and joined once (with the covering indexes of migration 0008 these are index-only scans
- * in invoice order and merge joins; never a subquery per invoice), voids are an anti-join. Semantics are
+ * The open items of a date as one set-based CTE over the settled amounts the ledger's triggers keep
+ * (`invoice_settlements`, migration 0010): today's open items are read through the partial index of open rows; for
+ * an earlier date, the invoices that anything touched after it (allocations, credit notes, voids) are taken apart and
+ * their open amount at the date is what is open now plus what those later documents took off. Semantics are
  * balances.ts's: an invoice counts from its invoice date, credit notes and allocations from theirs, and nothing once
- * voided. Record scope, the report filter and `restrict` apply through the invoice's customer; when they narrow the
- * invoices, the per-invoice sums are narrowed to those invoices first (a salesperson's aging reads only their rows).
+ * voided. Record scope, the report filter and `restrict` apply through the invoice's customer.
  *
- * Columns of `open_items`: id, number, customer_id, owner_user_id, team_id, contract_id, plan_node_id, currency,
- * invoice_date, due_date, total_minor, open_minor (> 0 only; settled items are left out), days_past_due. The
- * customer join is a LEFT JOIN on its key, so PostgreSQL drops it when nothing reads the customer's columns.
+ * Columns of `open_items`: id, customer_id, owner_user_id, team_id, contract_id, plan_node_id, currency,
+ * invoice_date, due_date, total_minor, open_minor (≠ 0 only), days_past_due. The customer join is a LEFT JOIN on
+ * its key, so PostgreSQL drops it when nothing reads the customer's columns.
  */
 export function openItemsCte(
   tenantId: string,
@@ -52,42 +52,38 @@ export function openItemsCte(
     'scope' in scopeOrSelection ? scopeOrSelection : { scope: scopeOrSelection, filter };
   const ageFrom = basis === 'due_date' ? sql.ref('i.due_date') : sql.ref('i.invoice_date');
   const condition = selectionCondition(tenantId, selection);
-  const ofSelectedInvoices = (column: string) =>
-    selectsEverything(selection)
-      ? sql``
-      : sql`AND ${sql.ref(column)} IN (
-          SELECT i.id FROM invoices i
-          LEFT JOIN customers c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id
-          WHERE i.tenant_id = ${tenantId} AND i.status = 'issued' AND i.invoice_date <= ${asOf}::date
-            AND ${condition})`;
   return sql`
-    WITH credited AS (
-      SELECT cn.invoice_id, sum(cn.amount_minor)::bigint AS amount FROM credit_notes cn
-      WHERE cn.tenant_id = ${tenantId} AND cn.status = 'posted' AND cn.issued_on <= ${asOf}::date
-        ${ofSelectedInvoices('cn.invoice_id')}
-      GROUP BY cn.invoice_id
+    WITH touched_after AS (
+      SELECT r.invoice_id, sum(r.amount)::bigint AS amount FROM (
+        SELECT a.invoice_id, a.amount_minor AS amount FROM allocations a
+        WHERE a.tenant_id = ${tenantId} AND a.invoice_id IS NOT NULL AND a.allocated_on > ${asOf}::date
+        UNION ALL
+        SELECT cn.invoice_id, cn.amount_minor FROM credit_notes cn
+        WHERE cn.tenant_id = ${tenantId} AND cn.status = 'posted' AND cn.issued_on > ${asOf}::date
+        UNION ALL
+        SELECT v.invoice_id, 0 FROM invoice_voids v WHERE v.tenant_id = ${tenantId} AND v.voided_on > ${asOf}::date
+      ) r
+      GROUP BY r.invoice_id
     ),
-    allocated AS (
-      SELECT a.invoice_id, sum(a.amount_minor)::bigint AS amount FROM allocations a
-      WHERE a.tenant_id = ${tenantId} AND a.invoice_id IS NOT NULL AND a.allocated_on <= ${asOf}::date
-        ${ofSelectedInvoices('a.invoice_id')}
-      GROUP BY a.invoice_id
-    ),
-    all_items AS (
-      SELECT i.id, i.number, i.customer_id, c.owner_user_id, c.team_id, i.contract_id, i.plan_node_id, i.currency,
-        i.invoice_date, i.due_date, i.total_minor,
-        i.total_minor - coalesce(cr.amount, 0) - coalesce(al.amount, 0) AS open_minor,
-        (${asOf}::date - ${ageFrom})::int AS days_past_due
-      FROM invoices i
+    settled_items AS (
+      SELECT i.*, c.owner_user_id, c.team_id, i.open_minor AS open_at FROM invoice_settlements i
       LEFT JOIN customers c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id
-      LEFT JOIN credited cr ON cr.invoice_id = i.id
-      LEFT JOIN allocated al ON al.invoice_id = i.id
-      WHERE i.tenant_id = ${tenantId} AND i.status = 'issued' AND i.invoice_date <= ${asOf}::date
-        AND NOT EXISTS (SELECT 1 FROM invoice_voids v WHERE v.tenant_id = i.tenant_id AND v.invoice_id = i.id
-                          AND v.voided_on <= ${asOf}::date)
-        AND ${condition}
+      WHERE i.tenant_id = ${tenantId} AND i.open_minor <> 0 AND i.invoice_date <= ${asOf}::date AND ${condition}
+        AND NOT EXISTS (SELECT 1 FROM touched_after t WHERE t.invoice_id = i.invoice_id)
+      UNION ALL
+      SELECT i.*, c.owner_user_id, c.team_id, i.total_minor - i.allocated_minor - i.credited_minor + t.amount
+      FROM touched_after t
+      JOIN invoice_settlements i ON i.tenant_id = ${tenantId} AND i.invoice_id = t.invoice_id
+      LEFT JOIN customers c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id
+      WHERE i.invoice_date <= ${asOf}::date AND (i.voided_on IS NULL OR i.voided_on > ${asOf}::date) AND ${condition}
     ),
-    open_items AS (SELECT * FROM all_items WHERE open_minor <> 0)`;
+    open_items AS (
+      SELECT i.invoice_id AS id, i.customer_id, i.owner_user_id, i.team_id, i.contract_id, i.plan_node_id,
+        i.currency, i.invoice_date, i.due_date, i.total_minor, i.open_at AS open_minor,
+        (${asOf}::date - ${ageFrom})::int AS days_past_due
+      FROM settled_items i
+      WHERE i.open_at <> 0
+    )`;
 }
 
 /** `CASE` giving the index of the range (see core rangeIndex) that `days_past_due` falls in. */
@@ -161,9 +157,10 @@ export function groupLabelSql(
 }
 
 /**
- * The ledger's own open-invoice total per currency for the same scope, filter and date, from balances.ts (a
- * separate query along a separate path). Aging calls this on every run and refuses to answer when its buckets
- * disagree.
+ * The ledger's own open-invoice total per currency for the same scope, filter and date (balances.ts: the
+ * per-customer accumulation the triggers keep, less what documents dated after the date changed), a separate query
+ * along a separate path from the report's items. Aging, provision and the dashboard call this on every run and
+ * refuse to answer when their buckets disagree.
  */
 export async function ledgerOpenByCurrency(
   tx: Tx,

@@ -6,14 +6,15 @@ import {
   type AgingSettings,
 } from '@huikuan/core';
 import { type ProvisionReport } from '@huikuan/core/contracts';
-import { sql } from 'kysely';
 import { todayIn } from '../../platform/clock';
 import type { Tx } from '../../platform/db';
 import type { AppDeps } from '../../platform/deps';
 import { recordScope, type Actor } from '../../platform/request-context';
 import { loadAgingContext } from './aging-settings';
 import { tuneForReport } from './report-session';
-import { assertAgreesWithLedger, ledgerOpenByCurrency, openItemsCte, rangeIndexSql } from './open-items';
+import { dayOf, ledgerView, type CustomerInfo } from './ledger-cache';
+import { isSelected, openAt, provisionOf, rangeTable, toMinor } from './ledger-scan';
+import { assertAgreesWithLedger, ledgerOpenByCurrency } from './open-items';
 import type { ReportFilter } from './report-filter';
 
 type ProvisionRow = {
@@ -27,9 +28,10 @@ type ProvisionRow = {
 };
 
 /**
- * Provision per customer, currency and class in one query. Each invoice's provision is rounded half up on its own
- * ((open × bp + 5000) div 10000, open ≥ 0) and then summed, as core's provisionMinor does, so every total equals
- * the sum of its invoices' provisions. Classes are always aged from the due date.
+ * Provision per customer, currency and class from one pass over the ledger copy (ledger-cache.ts). Each invoice's
+ * provision is rounded half up on its own ((open × bp + 5000) div 10000, open ≥ 0) and then summed, as core's
+ * provisionMinor does, so every total equals the sum of its invoices' provisions. Classes are always aged from the
+ * due date. Checked against the ledger's open balance on every run.
  */
 export async function computeProvision(
   tx: Tx,
@@ -39,31 +41,48 @@ export async function computeProvision(
   asOf: string,
   filter?: ReportFilter,
 ): Promise<ProvisionRow[]> {
-  const classIndex = rangeIndexSql(settings.classBoundsDays);
-  const rates = RECEIVABLE_CLASSES.map(
-    (key, index) => sql`WHEN ${index}::int THEN ${settings.provisionBp[key]}::bigint`,
-  );
-  const result = await sql<ProvisionRow>`
-    ${openItemsCte(tenantId, asOf, 'due_date', scope, filter)},
-    classified AS (
-      SELECT o.customer_id, o.currency, o.open_minor, ${classIndex} AS class_index FROM open_items o
-    )
-    SELECT k.customer_id, c.code, c.name, k.currency, k.class_index, k.open_minor::bigint AS open_minor,
-      k.provision_minor::bigint AS provision_minor
-    FROM (
-      SELECT k.customer_id, k.currency, k.class_index, sum(k.open_minor) AS open_minor,
-        sum((k.open_minor * (CASE k.class_index ${sql.join(rates, sql` `)} END) + 5000) / 10000) AS provision_minor
-      FROM classified k
-      GROUP BY k.customer_id, k.currency, k.class_index
-    ) k
-    JOIN customers c ON c.tenant_id = ${tenantId} AND c.id = k.customer_id`.execute(tx);
+  const view = await ledgerView(tx, tenantId, { scope, filter });
+  const { ledger } = view;
+  const asOfDay = dayOf(asOf);
+  const open = openAt(ledger, asOfDay);
+  const classOf = rangeTable(settings.classBoundsDays);
+  const rates = RECEIVABLE_CLASSES.map((key) => settings.provisionBp[key]);
+  const currencies = ledger.currencies.length;
+  const classes = RECEIVABLE_CLASSES.length;
+  const openSums = new Float64Array(ledger.customers.length * currencies * classes);
+  const provisionSums = new Float64Array(openSums.length);
+  const seen = new Uint8Array(openSums.length);
+  for (let slot = 0; slot < ledger.count; slot += 1) {
+    const amount = open[slot] ?? 0;
+    if (amount === 0 || !isSelected(view, slot)) continue;
+    const classIndex = classOf(asOfDay - (ledger.dueDay[slot] ?? 0));
+    const cell =
+      ((ledger.customer[slot] ?? 0) * currencies + (ledger.currency[slot] ?? 0)) * classes + classIndex;
+    openSums[cell] = (openSums[cell] ?? 0) + amount;
+    provisionSums[cell] = (provisionSums[cell] ?? 0) + provisionOf(amount, rates[classIndex] ?? 0);
+    seen[cell] = 1;
+  }
+  const rows: ProvisionRow[] = [];
+  for (let cell = 0; cell < seen.length; cell += 1) {
+    if (seen[cell] !== 1) continue;
+    const customer = ledger.customers[Math.floor(cell / (currencies * classes))] as CustomerInfo;
+    rows.push({
+      customer_id: customer.id,
+      code: customer.code,
+      name: customer.name,
+      currency: ledger.currencies[Math.floor(cell / classes) % currencies] ?? '',
+      class_index: cell % classes,
+      open_minor: toMinor(openSums[cell] ?? 0),
+      provision_minor: toMinor(provisionSums[cell] ?? 0),
+    });
+  }
   const reportTotals = new Map<string, bigint>();
-  for (const row of result.rows) {
+  for (const row of rows) {
     reportTotals.set(row.currency, (reportTotals.get(row.currency) ?? 0n) + row.open_minor);
   }
   const ledgerTotals = await ledgerOpenByCurrency(tx, tenantId, asOf, scope, filter);
   assertAgreesWithLedger(reportTotals, ledgerTotals, 'Provision');
-  return result.rows;
+  return rows;
 }
 
 function byCodePoint(a: string, b: string): number {

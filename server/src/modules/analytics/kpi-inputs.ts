@@ -4,10 +4,21 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Tx } from '../../platform/db';
 import { reportFilterCondition, type ReportFilter } from '../aging/report-filter';
 import { customerScopeCondition } from '../customers/customer-access';
+import {
+  dateOfDay,
+  dayOf,
+  KIND_ALLOCATION,
+  KIND_CREDIT_NOTE,
+  ledgerView,
+  NO_DAY,
+  type LedgerView,
+} from '../aging/ledger-cache';
+import { isSelected, toMinor } from '../aging/ledger-scan';
 
 /**
- * The exact totals behind the KPIs, for several periods and every group at once, in three set-based queries
- * whatever the data size (never a query per invoice, customer or month).
+ * The exact totals behind the KPIs, for several periods and every group at once, in two statements whatever the
+ * data size (never a query per invoice, customer or month): the ledger copy's refresh (aging/ledger-cache.ts),
+ * from which balances and monthly invoicing are loops, and the plan nodes' query.
  *
  * Open amounts follow server/src/modules/receipts/balances.ts exactly: an issued invoice counts from its invoice
  * date unless voided on or before the date; posted credit notes reduce it from their issue date and allocations
@@ -88,164 +99,227 @@ type BalanceRow = {
   voided: bigint;
 };
 
-/** Whether a query must look at the customer: to group by it, or because scope or filter restrict it. */
-function needsCustomer(q: Query): boolean {
-  return (
-    q.by !== 'organization' ||
-    q.scope.kind !== 'all' ||
-    q.filter?.teamId !== undefined ||
-    q.filter?.salespersonId !== undefined
-  );
+/** Group key per customer index of the ledger copy ('' = none, or the whole organization). */
+function groupKeysOf(view: LedgerView, by: KpiGrouping): string[] {
+  return view.ledger.customers.map((customer) => {
+    switch (by) {
+      case 'organization':
+        return '';
+      case 'team':
+        return customer.teamId ?? '';
+      case 'salesperson':
+        return customer.ownerUserId ?? '';
+      case 'customer':
+        return customer.id;
+    }
+  });
 }
 
+/** Number of thresholds ≤ day (PostgreSQL's width_bucket over a sorted array). */
+function slotOf(thresholds: Int32Array, day: number): number {
+  let low = 0;
+  let high = thresholds.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if ((thresholds[middle] ?? 0) <= day) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+const SLOT_FIELDS = 6; // net, invoiced, received, credited, written off, voided
+
 /**
- * Balance totals from one stream of signed movements instead of a row per period and invoice: +total on the
- * invoice date; −amount for each allocation and posted credit note dated before the invoice's void (one on or after
- * the void changes nothing); −(what was still open) on the void date. The open amount at the end of day d is the
- * sum of the movements dated up to d, so with the periods' bounds as thresholds (width_bucket) every movement falls
- * in one slot, the slots are summed once per group, and B, S, E, received, credited and voided of each period are
- * sums of slots. B + S − E = received + credited + written off + voided holds by construction (reductions are dated on or after
- * their invoice's date, which the ledger enforces).
+ * Balance totals from the ledger copy (aging/ledger-cache.ts) as one stream of signed movements: +total on the
+ * invoice date; −amount for each allocation and posted credit note dated before the invoice's void (one on or
+ * after the void changes nothing); −(what was still open) on the void date. The open amount at the end of day d is
+ * the sum of the movements dated up to d, so with the periods' bounds as thresholds every movement falls in one
+ * slot, the slots are summed once per group, and B, S, E, received, credited and voided of each period are sums of
+ * slots. B + S − E = received + credited + written off + voided holds by construction (reductions are dated on or
+ * after their invoice's date, which the ledger enforces).
  *
- * C (open at `to` on invoices not yet due) needs each invoice's due date, so it is summed apart over the invoices
- * dated by `to` and due on or after it, a small share of the ledger.
- *
- * For the whole organization in the `all` scope, reductions are summed without visiting their invoices (their
- * currency is the invoice's, which the ledger enforces); otherwise every movement is mapped to its invoice's
- * customer for the group, the scope and the filter.
+ * C (open at `to` on invoices not yet due) is summed apart over the invoices dated by `to` and due on or after it.
  */
-async function balanceTotals(q: Query): Promise<BalanceRow[]> {
-  const { tx, tenantId } = q;
-  const viaInvoice = needsCustomer(q);
-  // The slot thresholds are literals, so the planner knows how many movements a date bound keeps.
-  const thresholds = [...new Set(q.periods.flatMap((period) => [period.from, addDays(period.to, 1)]))].sort();
-  const endD = sql`${thresholds.at(-1) ?? '0001-01-01'}::date`;
-  const firstTo = q.periods.reduce(
-    (min, period) => (period.to < min ? period.to : min),
-    q.periods[0]?.to ?? '',
-  );
-  const lastTo = q.periods.reduce((max, period) => (period.to > max ? period.to : max), '');
-  const customerJoin = sql`LEFT JOIN customers c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id`;
-  const reductions = (until: RawBuilder<unknown>) => sql`
-    SELECT a.invoice_id, a.currency, a.allocated_on AS on_d, 2 AS kind, a.amount_minor AS amount FROM allocations a
-    WHERE a.tenant_id = ${tenantId} AND a.invoice_id IS NOT NULL AND a.allocated_on < ${until}
-    UNION ALL
-    SELECT cn.invoice_id, cn.currency, cn.issued_on, CASE WHEN cn.kind = 'write_off' THEN 5 ELSE 3 END,
-      cn.amount_minor FROM credit_notes cn
-    WHERE cn.tenant_id = ${tenantId} AND cn.status = 'posted' AND cn.issued_on < ${until}`;
-  const result = await sql<BalanceRow>`
-    WITH ${periodsTable(q.periods)},
-    bounds AS (SELECT ARRAY[${sql.join(thresholds.map((date) => sql`${date}::date`))}] AS t),
-    movements AS (
-      SELECT ${groupKeyOf(q.by)} AS group_key, i.currency, i.invoice_date AS on_d, 1 AS kind, i.total_minor AS amount
-      FROM invoices i
-      ${customerJoin}
-      LEFT JOIN invoice_voids v ON v.tenant_id = i.tenant_id AND v.invoice_id = i.id
-      WHERE i.tenant_id = ${tenantId} AND i.status = 'issued' AND i.invoice_date < ${endD}
-        AND (v.voided_on IS NULL OR v.voided_on >= i.invoice_date) AND ${customersOf(q)}
-      UNION ALL
-      SELECT ${viaInvoice ? groupKeyOf(q.by) : sql`''`}, r.currency, r.on_d, r.kind, -r.amount
-      FROM (${reductions(endD)}) r
-      ${viaInvoice ? sql`JOIN invoices i ON i.tenant_id = ${tenantId} AND i.id = r.invoice_id ${customerJoin}` : sql``}
-      LEFT JOIN invoice_voids v ON v.tenant_id = ${tenantId} AND v.invoice_id = r.invoice_id
-      WHERE (v.voided_on IS NULL OR r.on_d < v.voided_on) ${viaInvoice ? sql`AND ${customersOf(q)}` : sql``}
-      UNION ALL
-      SELECT ${groupKeyOf(q.by)}, i.currency, v.voided_on, 4, -(i.total_minor - coalesce(before_void.amount, 0))
-      FROM invoice_voids v
-      JOIN invoices i ON i.tenant_id = v.tenant_id AND i.id = v.invoice_id
-      ${customerJoin}
-      LEFT JOIN (
-        SELECT rv.invoice_id, sum(r.amount) AS amount
-        FROM invoice_voids rv
-        JOIN (${reductions(endD)}) r ON r.invoice_id = rv.invoice_id AND r.on_d < rv.voided_on
-        WHERE rv.tenant_id = ${tenantId}
-        GROUP BY rv.invoice_id
-      ) before_void ON before_void.invoice_id = v.invoice_id
-      WHERE v.tenant_id = ${tenantId} AND v.voided_on < ${endD} AND i.invoice_date <= v.voided_on
-        AND ${customersOf(q)}
-    ),
-    slotted AS (
-      SELECT m.group_key, m.currency, width_bucket(m.on_d, b.t) AS slot, sum(m.amount) AS net,
-        coalesce(sum(m.amount) FILTER (WHERE m.kind = 1), 0) AS invoiced,
-        coalesce(-sum(m.amount) FILTER (WHERE m.kind = 2), 0) AS received,
-        coalesce(-sum(m.amount) FILTER (WHERE m.kind = 3), 0) AS credited,
-        coalesce(-sum(m.amount) FILTER (WHERE m.kind = 5), 0) AS written_off,
-        coalesce(-sum(m.amount) FILTER (WHERE m.kind = 4), 0) AS voided
-      FROM movements m CROSS JOIN bounds b
-      GROUP BY 1, 2, 3
-    ),
-    period_slots AS (
-      SELECT p.idx, array_position(b.t, p.from_d) AS first_slot, array_position(b.t, p.to_d + 1) AS end_slot
-      FROM periods p CROSS JOIN bounds b
-    ),
-    totals AS (
-      SELECT ps.idx, s.group_key, s.currency,
-        coalesce(sum(s.net) FILTER (WHERE s.slot < ps.first_slot), 0) AS opening,
-        coalesce(sum(s.invoiced) FILTER (WHERE s.slot >= ps.first_slot), 0) AS invoiced,
-        sum(s.net) AS ending,
-        coalesce(sum(s.received) FILTER (WHERE s.slot >= ps.first_slot), 0) AS received,
-        coalesce(sum(s.credited) FILTER (WHERE s.slot >= ps.first_slot), 0) AS credited,
-        coalesce(sum(s.written_off) FILTER (WHERE s.slot >= ps.first_slot), 0) AS written_off,
-        coalesce(sum(s.voided) FILTER (WHERE s.slot >= ps.first_slot), 0) AS voided
-      FROM period_slots ps
-      JOIN slotted s ON s.slot < ps.end_slot
-      GROUP BY 1, 2, 3
-    ),
-    -- Invoices that are not yet due at some period's end: read once, then matched to the periods in memory.
-    in_window AS MATERIALIZED (
-      SELECT ${groupKeyOf(q.by)} AS group_key, i.id, i.currency, i.total_minor, i.invoice_date, i.due_date
-      FROM invoices i
-      ${customerJoin}
-      WHERE i.tenant_id = ${tenantId} AND i.status = 'issued' AND ${customersOf(q)}
-        AND i.due_date >= ${firstTo}::date AND i.invoice_date <= ${lastTo}::date
-    ),
-    not_due AS (
-      SELECT p.idx, p.to_d, w.group_key, w.id, w.currency, w.total_minor, w.invoice_date
-      FROM in_window w
-      JOIN periods p ON p.to_d BETWEEN w.invoice_date AND w.due_date
-      WHERE NOT EXISTS (SELECT 1 FROM invoice_voids v WHERE v.tenant_id = ${tenantId} AND v.invoice_id = w.id
-                          AND v.voided_on <= p.to_d)
-    ),
-    not_due_reduced AS (
-      SELECT n.idx, n.id, sum(r.amount) AS amount
-      FROM not_due n
-      JOIN (${reductions(endD)}) r ON r.invoice_id = n.id AND r.on_d <= n.to_d
-      -- Nothing reduces an invoice before its date: only the movements since the oldest of these invoices count.
-      WHERE r.on_d >= (SELECT min(invoice_date) FROM in_window)
-      GROUP BY 1, 2
-    ),
-    current AS (
-      SELECT n.idx, n.group_key, n.currency, sum(n.total_minor - coalesce(nr.amount, 0)) AS amount
-      FROM not_due n
-      LEFT JOIN not_due_reduced nr ON nr.idx = n.idx AND nr.id = n.id
-      GROUP BY 1, 2, 3
-    )
-    SELECT t.idx, t.group_key, t.currency, t.opening::bigint AS opening, t.invoiced::bigint AS invoiced,
-      t.ending::bigint AS ending, coalesce(c.amount, 0)::bigint AS ending_current, t.received::bigint AS received,
-      t.credited::bigint AS credited, t.written_off::bigint AS written_off, t.voided::bigint AS voided
-    FROM totals t
-    LEFT JOIN current c ON c.idx = t.idx AND c.group_key = t.group_key AND c.currency = t.currency`.execute(
-    tx,
-  );
-  return result.rows;
+function balanceTotals(view: LedgerView, q: Query): BalanceRow[] {
+  const { ledger } = view;
+  const thresholdDates = [
+    ...new Set(q.periods.flatMap((period) => [period.from, addDays(period.to, 1)])),
+  ].sort();
+  const thresholds = Int32Array.from(thresholdDates, dayOf);
+  const endDay = thresholds.at(-1) ?? 0;
+  const slots = thresholds.length + 1;
+  const groupOfCustomer = groupKeysOf(view, q.by);
+  const groupKeys = [...new Set(groupOfCustomer)];
+  const groupIndex = new Map(groupKeys.map((key, index) => [key, index]));
+  const groupOf = Int32Array.from(groupOfCustomer, (key) => groupIndex.get(key) ?? 0);
+  const currencies = ledger.currencies.length;
+  const cells = groupKeys.length * currencies;
+  const sums = new Float64Array(cells * slots * SLOT_FIELDS);
+  const used = new Uint8Array(cells);
+  const add = (slot: number, day: number, field: number, amount: number) => {
+    const cell = (groupOf[ledger.customer[slot] ?? 0] ?? 0) * currencies + (ledger.currency[slot] ?? 0);
+    used[cell] = 1;
+    const base = (cell * slots + slotOf(thresholds, day)) * SLOT_FIELDS;
+    sums[base] = (sums[base] ?? 0) + amount;
+    if (field !== 0) sums[base + field] = (sums[base + field] ?? 0) - amount;
+  };
+  const reducedBeforeVoid = new Float64Array(ledger.count);
+  const { invoiceDay, voidDay, total } = ledger;
+  for (let m = 0; m < ledger.movementCount; m += 1) {
+    if (!ledger.isLive(m)) continue;
+    const slot = ledger.mSlot[m] ?? 0;
+    if (!isSelected(view, slot)) continue;
+    const day = ledger.mDay[m] ?? 0;
+    const amount = ledger.mAmount[m] ?? 0;
+    if (day >= (voidDay[slot] ?? 0)) continue;
+    reducedBeforeVoid[slot] = (reducedBeforeVoid[slot] ?? 0) + amount;
+    if (day >= endDay) continue;
+    const kind = ledger.mKind[m] ?? 0;
+    add(slot, day, kind === KIND_ALLOCATION ? 2 : kind === KIND_CREDIT_NOTE ? 3 : 4, -amount);
+  }
+  for (let slot = 0; slot < ledger.count; slot += 1) {
+    if (!isSelected(view, slot)) continue;
+    const dated = invoiceDay[slot] ?? 0;
+    const voided = voidDay[slot] ?? NO_DAY;
+    if (dated < endDay && voided >= dated) {
+      const cell = (groupOf[ledger.customer[slot] ?? 0] ?? 0) * currencies + (ledger.currency[slot] ?? 0);
+      used[cell] = 1;
+      const base = (cell * slots + slotOf(thresholds, dated)) * SLOT_FIELDS;
+      sums[base] = (sums[base] ?? 0) + (total[slot] ?? 0);
+      sums[base + 1] = (sums[base + 1] ?? 0) + (total[slot] ?? 0);
+    }
+    if (voided !== NO_DAY && voided < endDay && dated <= voided) {
+      add(slot, voided, 5, -((total[slot] ?? 0) - (reducedBeforeVoid[slot] ?? 0)));
+    }
+  }
+  const current = endingCurrent(view, q, groupOf, groupKeys.length);
+  const rows: BalanceRow[] = [];
+  q.periods.forEach((period, idx) => {
+    const firstSlot = thresholdDates.indexOf(period.from) + 1;
+    const endSlot = thresholdDates.indexOf(addDays(period.to, 1)) + 1;
+    for (let cell = 0; cell < cells; cell += 1) {
+      if (used[cell] !== 1) continue;
+      const totals = new Float64Array(SLOT_FIELDS + 1); // opening, invoiced, ending, received, credited, w/o, voided
+      for (let slot = 0; slot < endSlot; slot += 1) {
+        const base = (cell * slots + slot) * SLOT_FIELDS;
+        const net = sums[base] ?? 0;
+        totals[2] = (totals[2] ?? 0) + net;
+        if (slot < firstSlot) {
+          totals[0] = (totals[0] ?? 0) + net;
+        } else {
+          for (let field = 1; field < SLOT_FIELDS; field += 1) {
+            const target = field === 1 ? 1 : field + 1;
+            totals[target] = (totals[target] ?? 0) + (sums[base + field] ?? 0);
+          }
+        }
+      }
+      rows.push({
+        idx,
+        group_key: groupKeys[Math.floor(cell / currencies)] ?? '',
+        currency: ledger.currencies[cell % currencies] ?? '',
+        opening: toMinor(totals[0] ?? 0),
+        invoiced: toMinor(totals[1] ?? 0),
+        ending: toMinor(totals[2] ?? 0),
+        ending_current: toMinor(current[idx * cells + cell] ?? 0),
+        received: toMinor(totals[3] ?? 0),
+        credited: toMinor(totals[4] ?? 0),
+        written_off: toMinor(totals[5] ?? 0),
+        voided: toMinor(totals[6] ?? 0),
+      });
+    }
+  });
+  return rows;
+}
+
+/** C per period and cell: open at `to` of the invoices dated by `to`, due on or after it and not voided by then. */
+function endingCurrent(view: LedgerView, q: Query, groupOf: Int32Array, groups: number): Float64Array {
+  const { ledger } = view;
+  const currencies = ledger.currencies.length;
+  const cells = groups * currencies;
+  const toDays = q.periods.map((period) => dayOf(period.to));
+  const firstTo = Math.min(...toDays);
+  const lastTo = Math.max(...toDays);
+  const current = new Float64Array(q.periods.length * cells);
+  const inWindow = new Uint8Array(ledger.count);
+  const cellOf = (slot: number) =>
+    (groupOf[ledger.customer[slot] ?? 0] ?? 0) * currencies + (ledger.currency[slot] ?? 0);
+  const notDueAt = (slot: number, to: number) =>
+    (ledger.invoiceDay[slot] ?? 0) <= to &&
+    (ledger.dueDay[slot] ?? 0) >= to &&
+    (ledger.voidDay[slot] ?? 0) > to;
+  for (let slot = 0; slot < ledger.count; slot += 1) {
+    if ((ledger.dueDay[slot] ?? 0) < firstTo || (ledger.invoiceDay[slot] ?? 0) > lastTo) continue;
+    if (!isSelected(view, slot)) continue;
+    toDays.forEach((to, idx) => {
+      if (!notDueAt(slot, to)) return;
+      inWindow[slot] = 1;
+      const index = idx * cells + cellOf(slot);
+      current[index] = (current[index] ?? 0) + (ledger.total[slot] ?? 0);
+    });
+  }
+  for (let m = 0; m < ledger.movementCount; m += 1) {
+    const slot = ledger.mSlot[m] ?? 0;
+    if (inWindow[slot] !== 1 || !ledger.isLive(m)) continue;
+    const day = ledger.mDay[m] ?? 0;
+    toDays.forEach((to, idx) => {
+      if (day > to || !notDueAt(slot, to)) return;
+      const index = idx * cells + cellOf(slot);
+      current[index] = (current[index] ?? 0) - (ledger.mAmount[m] ?? 0);
+    });
+  }
+  return current;
 }
 
 type MonthRow = { group_key: string; currency: string; month: string; invoiced: bigint };
 
-/** Gross invoiced per month up to the last period's end, the countback walk's input. */
-async function monthlyInvoiced(q: Query, lastTo: CalendarDate): Promise<MonthRow[]> {
-  const result = await sql<MonthRow>`
-    SELECT m.group_key, m.currency, to_char(m.month, 'YYYY-MM') AS month, m.invoiced::bigint AS invoiced
-    FROM (
-      SELECT ${groupKeyOf(q.by)} AS group_key, i.currency, date_trunc('month', i.invoice_date) AS month,
-        sum(i.total_minor) AS invoiced
-      FROM invoices i
-      LEFT JOIN customers c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id
-      WHERE i.tenant_id = ${q.tenantId} AND i.status = 'issued' AND i.invoice_date <= ${lastTo}::date
-        AND ${customersOf(q)}
-      GROUP BY 1, 2, 3
-    ) m`.execute(q.tx);
-  return result.rows;
+/** Gross invoiced per month up to the last period's end (voided invoices included), the countback walk's input. */
+function monthlyInvoiced(view: LedgerView, q: Query, lastTo: CalendarDate): MonthRow[] {
+  const { ledger } = view;
+  const lastDay = dayOf(lastTo);
+  const groupOfCustomer = groupKeysOf(view, q.by);
+  const groupKeys = [...new Set(groupOfCustomer)];
+  const groupIndex = new Map(groupKeys.map((key, index) => [key, index]));
+  const groupOf = Int32Array.from(groupOfCustomer, (key) => groupIndex.get(key) ?? 0);
+  let firstDay = lastDay;
+  for (let slot = 0; slot < ledger.count; slot += 1) {
+    firstDay = Math.min(firstDay, ledger.invoiceDay[slot] ?? lastDay);
+  }
+  // Month number (years × 12 + month) per day in range, then one typed array of sums per (group, currency, month).
+  const firstMonth = monthNumber(dateOfDay(firstDay));
+  const months = monthNumber(dateOfDay(lastDay)) - firstMonth + 1;
+  const monthOfDay = new Int32Array(lastDay - firstDay + 1);
+  for (let day = firstDay, month = 0; day <= lastDay; day += 1) {
+    if (dateOfDay(day).endsWith('-01') && day !== firstDay) month += 1;
+    monthOfDay[day - firstDay] = month;
+  }
+  const currencies = ledger.currencies.length;
+  const sums = new Float64Array(groupKeys.length * currencies * months);
+  const seen = new Uint8Array(sums.length);
+  for (let slot = 0; slot < ledger.count; slot += 1) {
+    const day = ledger.invoiceDay[slot] ?? 0;
+    if (day > lastDay || !isSelected(view, slot)) continue;
+    const cell =
+      ((groupOf[ledger.customer[slot] ?? 0] ?? 0) * currencies + (ledger.currency[slot] ?? 0)) * months +
+      (monthOfDay[day - firstDay] ?? 0);
+    sums[cell] = (sums[cell] ?? 0) + (ledger.total[slot] ?? 0);
+    seen[cell] = 1;
+  }
+  const rows: MonthRow[] = [];
+  for (let cell = 0; cell < sums.length; cell += 1) {
+    if (seen[cell] !== 1) continue;
+    const month = firstMonth + (cell % months);
+    rows.push({
+      group_key: groupKeys[Math.floor(cell / (currencies * months))] ?? '',
+      currency: ledger.currencies[Math.floor(cell / months) % currencies] ?? '',
+      month: `${String(Math.floor(month / 12)).padStart(4, '0')}-${String((month % 12) + 1).padStart(2, '0')}`,
+      invoiced: toMinor(sums[cell] ?? 0),
+    });
+  }
+  return rows;
+}
+
+function monthNumber(date: string): number {
+  return Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7)) - 1;
 }
 
 type PlanRow = { idx: number; group_key: string; currency: string; due: bigint; received: bigint };
@@ -308,11 +382,10 @@ export async function kpiTotals(
   const last = periods.at(-1);
   if (!last) return { balances: new Map(), plans: new Map(), invoicedByMonth: new Map() };
   const q: Query = { tx, tenantId, periods, by, scope, filter };
-  const [balanceRows, monthRows, planRows] = [
-    await balanceTotals(q),
-    await monthlyInvoiced(q, last.to),
-    await planTotals(q),
-  ];
+  const view = await ledgerView(tx, tenantId, { scope, filter });
+  const balanceRows = balanceTotals(view, q);
+  const monthRows = monthlyInvoiced(view, q, last.to);
+  const planRows = await planTotals(q);
   const balances = new Map<string, BalanceTotals>();
   for (const row of balanceRows) {
     balances.set(totalsKey(row.idx, row.group_key, row.currency), {

@@ -18,7 +18,8 @@ import type { CreditContext } from './credit-settings';
  *
  * In the credit currency (the limit's, else the customer's):
  * - open receivables: issued invoices dated up to today, not voided by today, less posted credit notes and
- *   allocations up to today (the ledger's open balance, as receipts/balances.ts defines it);
+ *   allocations up to today (the ledger's open balance, as receipts/balances.ts defines it), read from the totals
+ *   the ledger's triggers keep per customer (migration 0010) rather than derived from every document;
  * - per active contract, its uninvoiced amount U = max(0, amount − Σ issued unvoided invoices against it); of U,
  *   the unbilled plan nodes are Σ max(0, node − invoiced against that node), capped at U, and the remainder is
  *   U − that. An invoice therefore moves exposure from the contract to receivables and is never counted twice; an
@@ -90,63 +91,84 @@ async function positionRows(
       LEFT JOIN customer_credit_limits l ON l.tenant_id = c.tenant_id AND l.customer_id = c.id
       WHERE c.tenant_id = ${tenantId} AND ${filterSql(filter)}
     ),
-    live_invoices AS (
-      SELECT i.id, i.customer_id, i.currency::text AS currency, i.total_minor, i.due_date, i.contract_id,
-        i.plan_node_id
-      FROM invoices i JOIN cust ON cust.id = i.customer_id
-      WHERE i.tenant_id = ${tenantId} AND i.status = 'issued' AND i.invoice_date <= ${today}::date
-        AND NOT EXISTS (SELECT 1 FROM invoice_voids v WHERE v.tenant_id = i.tenant_id AND v.invoice_id = i.id
-                          AND v.voided_on <= ${today}::date)
+    -- Open receivables from the per-customer totals the ledger's triggers keep (migration 0010); customers with
+    -- documents dated after today (rare: back-office entries ahead of time) are taken from their open items as of
+    -- today instead, so the figure is the ledger's open balance as of today either way.
+    touched_after AS (
+      SELECT r.invoice_id, sum(r.amount)::bigint AS amount FROM (
+        SELECT a.invoice_id, a.amount_minor AS amount FROM allocations a
+        WHERE a.tenant_id = ${tenantId} AND a.invoice_id IS NOT NULL AND a.allocated_on > ${today}::date
+        UNION ALL
+        SELECT cn.invoice_id, cn.amount_minor FROM credit_notes cn
+        WHERE cn.tenant_id = ${tenantId} AND cn.status = 'posted' AND cn.issued_on > ${today}::date
+        UNION ALL
+        SELECT v.invoice_id, 0 FROM invoice_voids v WHERE v.tenant_id = ${tenantId} AND v.voided_on > ${today}::date
+        UNION ALL
+        SELECT i.id, 0 FROM invoices i
+        WHERE i.tenant_id = ${tenantId} AND i.status = 'issued' AND i.invoice_date > ${today}::date
+      ) r
+      GROUP BY r.invoice_id
     ),
-    credited AS (
-      SELECT cn.invoice_id, sum(cn.amount_minor) AS amount
-      FROM credit_notes cn JOIN live_invoices li ON li.id = cn.invoice_id
-      WHERE cn.tenant_id = ${tenantId} AND cn.status = 'posted' AND cn.issued_on <= ${today}::date
-      GROUP BY cn.invoice_id
+    late AS MATERIALIZED (
+      SELECT s.*, t.amount FROM touched_after t
+      JOIN invoice_settlements s ON s.tenant_id = ${tenantId} AND s.invoice_id = t.invoice_id
     ),
-    allocated AS (
-      SELECT a.invoice_id, sum(a.amount_minor) AS amount
-      FROM allocations a JOIN live_invoices li ON li.id = a.invoice_id
-      WHERE a.tenant_id = ${tenantId} AND a.allocated_on <= ${today}::date
-      GROUP BY a.invoice_id
-    ),
+    late_customers AS (SELECT DISTINCT customer_id FROM late),
     open_items AS (
-      SELECT li.customer_id, li.currency, li.due_date,
-        li.total_minor - coalesce(cr.amount, 0) - coalesce(al.amount, 0) AS open_minor
-      FROM live_invoices li
-      LEFT JOIN credited cr ON cr.invoice_id = li.id
-      LEFT JOIN allocated al ON al.invoice_id = li.id
+      SELECT s.customer_id, s.currency::text AS currency, s.due_date, s.open_minor
+      FROM late_customers lc
+      JOIN invoice_settlements s ON s.tenant_id = ${tenantId} AND s.customer_id = lc.customer_id
+        AND s.open_minor <> 0 AND s.invoice_date <= ${today}::date
+      WHERE s.invoice_id NOT IN (SELECT invoice_id FROM late)
+      UNION ALL
+      SELECT l.customer_id, l.currency::text, l.due_date, l.total_minor - l.allocated_minor - l.credited_minor + l.amount
+      FROM late l
+      WHERE l.invoice_date <= ${today}::date AND (l.voided_on IS NULL OR l.voided_on > ${today}::date)
+    ),
+    balances AS (
+      SELECT b.customer_id, b.currency::text AS currency, b.open_minor,
+        CASE WHEN b.oldest_open_due < ${today}::date THEN b.oldest_open_due END AS oldest_overdue_due
+      FROM customer_open_balances b JOIN cust ON cust.id = b.customer_id
+      WHERE b.tenant_id = ${tenantId} AND b.customer_id NOT IN (SELECT customer_id FROM late_customers)
+      UNION ALL
+      SELECT o.customer_id, o.currency, sum(o.open_minor),
+        min(o.due_date) FILTER (WHERE o.open_minor > 0 AND o.due_date < ${today}::date)
+      FROM open_items o JOIN cust ON cust.id = o.customer_id
+      GROUP BY o.customer_id, o.currency
     ),
     receivables AS (
       SELECT o.customer_id,
         sum(o.open_minor) FILTER (WHERE o.currency = cust.credit_currency) AS amount,
         array_agg(DISTINCT o.currency) FILTER (WHERE o.currency <> cust.credit_currency AND o.open_minor > 0)
           AS others,
-        min(o.due_date) FILTER (WHERE o.open_minor > 0 AND o.due_date < ${today}::date) AS oldest_overdue_due
-      FROM open_items o JOIN cust ON cust.id = o.customer_id
+        min(o.oldest_overdue_due) AS oldest_overdue_due
+      FROM balances o JOIN cust ON cust.id = o.customer_id
       GROUP BY o.customer_id
     ),
-    contract_invoiced AS (
-      SELECT li.contract_id, sum(li.total_minor) AS amount FROM live_invoices li
-      WHERE li.contract_id IS NOT NULL GROUP BY li.contract_id
-    ),
-    node_invoiced AS (
-      SELECT li.plan_node_id, sum(li.total_minor) AS amount FROM live_invoices li
-      WHERE li.plan_node_id IS NOT NULL GROUP BY li.plan_node_id
+    -- Issued, unvoided invoice totals per contract and plan node as of today: the kept totals, less invoices dated
+    -- after today, plus invoices voided after today.
+    late_invoiced AS (
+      SELECT l.contract_id, l.plan_node_id,
+        CASE WHEN l.invoice_date > ${today}::date THEN -l.total_minor ELSE l.total_minor END AS amount
+      FROM late l
+      WHERE (l.invoice_date > ${today}::date AND l.voided_on IS NULL)
+        OR (l.invoice_date <= ${today}::date AND l.voided_on > ${today}::date)
     ),
     active_contracts AS (
       SELECT ct.id, ct.customer_id, ct.currency::text AS currency,
-        greatest(ct.amount_minor - coalesce(ci.amount, 0), 0) AS uninvoiced
+        greatest(ct.amount_minor - coalesce(ci.invoiced_minor, 0)
+          - coalesce((SELECT sum(li.amount) FROM late_invoiced li WHERE li.contract_id = ct.id), 0), 0) AS uninvoiced
       FROM contracts ct
       JOIN cust ON cust.id = ct.customer_id
-      LEFT JOIN contract_invoiced ci ON ci.contract_id = ct.id
+      LEFT JOIN contract_invoiced ci ON ci.tenant_id = ct.tenant_id AND ci.contract_id = ct.id
       WHERE ct.tenant_id = ${tenantId} AND ct.status = 'active'
     ),
     node_unbilled AS (
-      SELECT n.contract_id, sum(greatest(n.amount_minor - coalesce(ni.amount, 0), 0)) AS amount
+      SELECT n.contract_id, sum(greatest(n.amount_minor - coalesce(ni.invoiced_minor, 0)
+          - coalesce((SELECT sum(li.amount) FROM late_invoiced li WHERE li.plan_node_id = n.id), 0), 0)) AS amount
       FROM payment_plan_nodes n
       JOIN active_contracts ac ON ac.id = n.contract_id
-      LEFT JOIN node_invoiced ni ON ni.plan_node_id = n.id
+      LEFT JOIN plan_node_invoiced ni ON ni.tenant_id = n.tenant_id AND ni.plan_node_id = n.id
       WHERE n.tenant_id = ${tenantId}
       GROUP BY n.contract_id
     ),

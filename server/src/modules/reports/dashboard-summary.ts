@@ -11,26 +11,22 @@ import type {
   DashboardQuery,
   DashboardSummary,
 } from '@huikuan/core/contracts';
-import { sql } from 'kysely';
 import { todayIn } from '../../platform/clock';
 import type { Tx } from '../../platform/db';
 import type { AppDeps } from '../../platform/deps';
 import { recordScope, type Actor } from '../../platform/request-context';
 import { loadAgingContext } from '../aging/aging-settings';
-import {
-  assertAgreesWithLedger,
-  ledgerOpenByCurrency,
-  openItemsCte,
-  rangeIndexSql,
-} from '../aging/open-items';
+import { dayOf, ledgerView, type LedgerView } from '../aging/ledger-cache';
+import { customerAges, isSelected, openAt, provisionOf, rangeTable, toMinor } from '../aging/ledger-scan';
+import { assertAgreesWithLedger, ledgerOpenByCurrency } from '../aging/open-items';
 import type { ReportFilter } from '../aging/report-filter';
-import { byCodePoint, currencyOrder, overdueCustomerOf, type OverdueRow } from './overdue';
+import { byCodePoint, currencyOrder, overdueCustomerOf, rankOverdue, type OverdueRow } from './overdue';
 
 /**
  * The dashboard's receivables picture in one pass over the open items (due-date basis): totals by bucket, by class
- * with the provision, by salesperson and by team per bucket, and the most overdue customers. One statement does
- * all of it (the items summed per customer, bucket and class, then GROUPING SETS over that), so the statement count
- * stays fixed (settings, the aggregate, the ledger check) and the million-invoice scan happens once. The provision is rounded per invoice exactly as the provision report does.
+ * with the provision, by salesperson and by team per bucket, and the most overdue customers. The items come from
+ * the ledger copy (aging/ledger-cache.ts), so the statement count stays fixed (settings, the copy's refresh, the
+ * ledger check) whatever the size. The provision is rounded per invoice exactly as the provision report does.
  */
 
 type Kind = 'bucket' | 'class' | 'salesperson' | 'team' | 'customer';
@@ -52,74 +48,126 @@ type SummaryRow = {
 type SummaryParams = { asOf: string; top: number; filter: ReportFilter };
 
 /**
- * GROUPING(owner, team, customer, bucket, class) is a bit mask with 1 for each column a set leaves out, most
- * significant first: (currency, bucket) leaves out owner, team, customer and class = 0b11101 = 29.
+ * The summary's rows from one pass over the ledger copy: each open item's bucket, class and provision (rounded per
+ * invoice like the provision report), summed per customer, then per salesperson and team (the customer's), with
+ * the top customers ranked as reports/overdue.ts does.
  */
-const KIND_OF_GROUPING = sql<Kind>`(CASE GROUPING(k.owner_user_id, k.team_id, k.customer_id, k.bucket, k.class_index)
-  WHEN 29 THEN 'bucket' WHEN 30 THEN 'class' WHEN 13 THEN 'salesperson' WHEN 21 THEN 'team' ELSE 'customer' END)`;
-
 async function summaryRows(
   tx: Tx,
   tenantId: string,
   scope: RecordScope,
   settings: AgingSettings,
   params: SummaryParams,
-): Promise<SummaryRow[]> {
-  const rates = RECEIVABLE_CLASSES.map(
-    (key, index) => sql`WHEN ${index}::int THEN ${settings.provisionBp[key]}::bigint`,
-  );
-  const result = await sql<SummaryRow>`
-    ${openItemsCte(tenantId, params.asOf, 'due_date', scope, params.filter)},
-    indexed AS (
-      SELECT o.customer_id, o.owner_user_id, o.team_id, o.currency, o.open_minor, o.days_past_due,
-        ${rangeIndexSql(settings.bucketBoundsDays)} AS bucket, ${rangeIndexSql(settings.classBoundsDays)} AS class_index
-      FROM open_items o
-    ),
-    -- One hash aggregate over the items down to customer × bucket × class (owner and team follow the customer);
-    -- the grouping sets then work on that small set instead of scanning every invoice five times over.
-    per_customer AS (
-      SELECT k.customer_id, k.owner_user_id, k.team_id, k.currency, k.bucket, k.class_index,
-        sum(k.open_minor)::bigint AS open_minor,
-        sum((k.open_minor * (CASE k.class_index ${sql.join(rates, sql` `)} END) + 5000) / 10000)::bigint
-          AS provision_minor,
-        coalesce(sum(k.open_minor) FILTER (WHERE k.days_past_due > 0), 0)::bigint AS overdue_minor,
-        max(k.days_past_due)::int AS oldest_days,
-        (count(*) FILTER (WHERE k.days_past_due > 0))::int AS overdue_count
-      FROM indexed k
-      GROUP BY k.customer_id, k.owner_user_id, k.team_id, k.currency, k.bucket, k.class_index
-    ),
-    agg AS (
-      SELECT ${KIND_OF_GROUPING} AS kind, k.currency, k.owner_user_id, k.team_id, k.customer_id,
-        coalesce(k.bucket, k.class_index) AS idx,
-        sum(k.open_minor)::bigint AS open_minor,
-        sum(k.provision_minor)::bigint AS provision_minor,
-        sum(k.overdue_minor)::bigint AS overdue_minor,
-        max(k.oldest_days)::int AS oldest_days,
-        sum(k.overdue_count)::int AS overdue_count
-      FROM per_customer k
-      GROUP BY k.currency, GROUPING SETS ((k.bucket), (k.class_index), (k.owner_user_id, k.bucket),
-        (k.team_id, k.bucket), (k.customer_id))
-    ),
-    top_customers AS (
-      SELECT a.*, c.code, c.name,
-        row_number() OVER (PARTITION BY a.currency ORDER BY a.overdue_minor DESC, c.code) AS rank
-      FROM agg a JOIN customers c ON c.tenant_id = ${tenantId} AND c.id = a.customer_id
-      WHERE a.kind = 'customer' AND a.overdue_minor > 0
-    )
-    SELECT a.kind, a.currency,
-      CASE a.kind WHEN 'salesperson' THEN a.owner_user_id WHEN 'team' THEN a.team_id END AS group_id,
-      CASE a.kind WHEN 'salesperson' THEN u.email WHEN 'team' THEN t.name END AS key,
-      CASE a.kind WHEN 'salesperson' THEN u.name WHEN 'team' THEN t.name END AS name,
-      a.idx, a.open_minor, a.provision_minor, a.overdue_minor, a.oldest_days, a.overdue_count
-    FROM agg a
-    LEFT JOIN users u ON a.kind = 'salesperson' AND u.tenant_id = ${tenantId} AND u.id = a.owner_user_id
-    LEFT JOIN teams t ON a.kind = 'team' AND t.tenant_id = ${tenantId} AND t.id = a.team_id
-    WHERE a.kind <> 'customer'
-    UNION ALL
-    SELECT 'customer', tc.currency, tc.customer_id, tc.code, tc.name, NULL, tc.open_minor, tc.provision_minor,
-      tc.overdue_minor, tc.oldest_days, tc.overdue_count
-    FROM top_customers tc WHERE tc.rank <= ${params.top}`.execute(tx);
-  return result.rows;
+): Promise<{ rows: SummaryRow[]; view: LedgerView }> {
+  const view = await ledgerView(tx, tenantId, { scope, filter: params.filter, labels: true });
+  const { ledger } = view;
+  const asOfDay = dayOf(params.asOf);
+  const open = openAt(ledger, asOfDay);
+  const bucketOf = rangeTable(settings.bucketBoundsDays);
+  const classOf = rangeTable(settings.classBoundsDays);
+  const rates = RECEIVABLE_CLASSES.map((key) => settings.provisionBp[key]);
+  const currencies = ledger.currencies.length;
+  const buckets = settings.bucketBoundsDays.length + 1;
+  const classes = RECEIVABLE_CLASSES.length;
+  const perCustomerBucket = new Float64Array(ledger.customers.length * currencies * buckets);
+  const classOpen = new Float64Array(currencies * classes);
+  const classProvision = new Float64Array(currencies * classes);
+  for (let slot = 0; slot < ledger.count; slot += 1) {
+    const amount = open[slot] ?? 0;
+    if (amount === 0 || !isSelected(view, slot)) continue;
+    const currency = ledger.currency[slot] ?? 0;
+    const days = asOfDay - (ledger.dueDay[slot] ?? 0);
+    const cell = ((ledger.customer[slot] ?? 0) * currencies + currency) * buckets + bucketOf(days);
+    perCustomerBucket[cell] = (perCustomerBucket[cell] ?? 0) + amount;
+    const classIndex = classOf(days);
+    classOpen[currency * classes + classIndex] = (classOpen[currency * classes + classIndex] ?? 0) + amount;
+    classProvision[currency * classes + classIndex] =
+      (classProvision[currency * classes + classIndex] ?? 0) + provisionOf(amount, rates[classIndex] ?? 0);
+  }
+  const rows: SummaryRow[] = [];
+  const row = (
+    kind: Kind,
+    currency: string,
+    idx: number | null,
+    openMinor: number,
+    extra: Partial<SummaryRow> = {},
+  ) =>
+    rows.push({
+      kind,
+      currency,
+      group_id: null,
+      key: null,
+      name: null,
+      idx,
+      open_minor: toMinor(openMinor),
+      provision_minor: 0n,
+      overdue_minor: 0n,
+      oldest_days: 0,
+      overdue_count: 0,
+      ...extra,
+    });
+  for (let currency = 0; currency < currencies; currency += 1) {
+    const code = ledger.currencies[currency] ?? '';
+    const bucketTotals = new Float64Array(buckets);
+    const bySalesperson = new Map<string | null, Float64Array>();
+    const byTeam = new Map<string | null, Float64Array>();
+    let any = false;
+    ledger.customers.forEach((customer, customerIndex) => {
+      const base = (customerIndex * currencies + currency) * buckets;
+      let hasItems = false;
+      for (let b = 0; b < buckets; b += 1) if (perCustomerBucket[base + b] !== 0) hasItems = true;
+      if (!hasItems) return;
+      any = true;
+      const owner = bySalesperson.get(customer.ownerUserId) ?? new Float64Array(buckets);
+      const team = byTeam.get(customer.teamId) ?? new Float64Array(buckets);
+      for (let b = 0; b < buckets; b += 1) {
+        const amount = perCustomerBucket[base + b] ?? 0;
+        bucketTotals[b] = (bucketTotals[b] ?? 0) + amount;
+        owner[b] = (owner[b] ?? 0) + amount;
+        team[b] = (team[b] ?? 0) + amount;
+      }
+      bySalesperson.set(customer.ownerUserId, owner);
+      byTeam.set(customer.teamId, team);
+    });
+    if (!any) continue;
+    bucketTotals.forEach((amount, b) => row('bucket', code, b, amount));
+    for (let c = 0; c < classes; c += 1) {
+      row('class', code, c, classOpen[currency * classes + c] ?? 0, {
+        provision_minor: toMinor(classProvision[currency * classes + c] ?? 0),
+      });
+    }
+    for (const [id, sums] of bySalesperson) {
+      const user = id === null ? undefined : view.users.get(id);
+      sums.forEach((amount, b) =>
+        row('salesperson', code, b, amount, {
+          group_id: id,
+          key: user?.email ?? null,
+          name: user?.name ?? null,
+        }),
+      );
+    }
+    for (const [id, sums] of byTeam) {
+      const name = id === null ? null : (view.teams.get(id) ?? null);
+      sums.forEach((amount, b) => row('team', code, b, amount, { group_id: id, key: name, name }));
+    }
+  }
+  const ages = customerAges(view, asOfDay, open);
+  for (const top of rankOverdue(view, ages, params.top)) {
+    rows.push({
+      kind: 'customer',
+      currency: top.currency,
+      group_id: top.customer_id,
+      key: top.code,
+      name: top.name,
+      idx: null,
+      open_minor: top.open_minor,
+      provision_minor: 0n,
+      overdue_minor: top.overdue_minor,
+      oldest_days: top.oldest_days,
+      overdue_count: top.overdue_count,
+    });
+  }
+  return { rows, view };
 }
 
 function groupsOf(
@@ -226,7 +274,7 @@ export async function dashboardSummary(
     const asOf = query.asOf ?? todayIn(deps.clock, context.timezone);
     const filter = { teamId: query.teamId, salespersonId: query.salespersonId };
     const scope = recordScope(actor);
-    const rows = await summaryRows(tx, actor.tenantId, scope, context.settings, {
+    const { rows } = await summaryRows(tx, actor.tenantId, scope, context.settings, {
       asOf,
       top: query.top,
       filter,

@@ -1,17 +1,17 @@
 import { minorToDecimalString, type RecordScope } from '@huikuan/core';
 import type { OverdueCustomer, TopOverdueQuery, TopOverdueReport } from '@huikuan/core/contracts';
-import { sql } from 'kysely';
 import { todayIn } from '../../platform/clock';
 import type { Tx } from '../../platform/db';
 import type { AppDeps } from '../../platform/deps';
 import { recordScope, type Actor } from '../../platform/request-context';
 import { loadAgingContext } from '../aging/aging-settings';
-import { openItemsCte } from '../aging/open-items';
+import { dayOf, ledgerView, type CustomerInfo, type LedgerView } from '../aging/ledger-cache';
+import { customerAges, openAt, toMinor, type CustomerAges } from '../aging/ledger-scan';
 import type { ReportFilter } from '../aging/report-filter';
 
 /**
- * The customers with the most money past due (due-date basis) as of a date: one aggregate over the open items,
- * ranked and cut in SQL per currency, so a 20,000-customer ledger sends back only the rows asked for.
+ * The customers with the most money past due (due-date basis) as of a date, from the ledger copy
+ * (aging/ledger-cache.ts): one statement brings it up to date, the ranking is a loop.
  */
 
 export function byCodePoint(a: string, b: string): number {
@@ -52,33 +52,52 @@ export function overdueCustomerOf(row: OverdueRow): { customer: OverdueCustomer;
   };
 }
 
+/**
+ * The customers with the most past due per currency, as of a date: one pass over the ledger copy (one refresh
+ * statement), ranked in memory (overdue descending, then code).
+ */
 export async function topOverdueRows(
   tx: Tx,
   tenantId: string,
   scope: RecordScope,
   params: { asOf: string; limit: number; filter: ReportFilter },
 ): Promise<OverdueRow[]> {
-  const result = await sql<OverdueRow>`
-    ${openItemsCte(tenantId, params.asOf, 'due_date', scope, params.filter)},
-    per_customer AS (
-      SELECT o.customer_id, o.currency, sum(o.open_minor)::bigint AS open_minor,
-        coalesce(sum(o.open_minor) FILTER (WHERE o.days_past_due > 0), 0)::bigint AS overdue_minor,
-        max(o.days_past_due)::int AS oldest_days,
-        (count(*) FILTER (WHERE o.days_past_due > 0))::int AS overdue_count
-      FROM open_items o
-      GROUP BY o.customer_id, o.currency
-    ),
-    ranked AS (
-      SELECT p.*, c.code, c.name,
-        row_number() OVER (PARTITION BY p.currency ORDER BY p.overdue_minor DESC, c.code) AS rank
-      FROM per_customer p JOIN customers c ON c.tenant_id = ${tenantId} AND c.id = p.customer_id
-      WHERE p.overdue_minor > 0
-    )
-    SELECT r.customer_id, r.code, r.name, r.currency, r.open_minor, r.overdue_minor, r.oldest_days,
-      r.overdue_count
-    FROM ranked r WHERE r.rank <= ${params.limit}
-    ORDER BY r.currency, r.rank`.execute(tx);
-  return result.rows;
+  const view = await ledgerView(tx, tenantId, { scope, filter: params.filter });
+  const asOfDay = dayOf(params.asOf);
+  const ages = customerAges(view, asOfDay, openAt(view.ledger, asOfDay));
+  return rankOverdue(view, ages, params.limit);
+}
+
+/** Per currency, the `limit` customers with the most past due (ties by code), as OverdueRow. */
+export function rankOverdue(view: LedgerView, ages: CustomerAges, limit: number): OverdueRow[] {
+  const { ledger } = view;
+  const currencies = ledger.currencies.length;
+  const rows: OverdueRow[] = [];
+  for (let currency = 0; currency < currencies; currency += 1) {
+    const cells: number[] = [];
+    for (let customer = 0; customer < ledger.customers.length; customer += 1) {
+      const cell = customer * currencies + currency;
+      if ((ages.overdue[cell] ?? 0) > 0) cells.push(cell);
+    }
+    const codeOf = (cell: number) => ledger.customers[Math.floor(cell / currencies)]?.code ?? '';
+    cells.sort(
+      (a, b) => (ages.overdue[b] ?? 0) - (ages.overdue[a] ?? 0) || byCodePoint(codeOf(a), codeOf(b)),
+    );
+    for (const cell of cells.slice(0, limit)) {
+      const customer = ledger.customers[Math.floor(cell / currencies)] as CustomerInfo;
+      rows.push({
+        customer_id: customer.id,
+        code: customer.code,
+        name: customer.name,
+        currency: ledger.currencies[currency] ?? '',
+        open_minor: toMinor(ages.open[cell] ?? 0),
+        overdue_minor: toMinor(ages.overdue[cell] ?? 0),
+        oldest_days: ages.oldestDays[cell] ?? 0,
+        overdue_count: ages.overdueCount[cell] ?? 0,
+      });
+    }
+  }
+  return rows.sort((a, b) => byCodePoint(a.currency, b.currency));
 }
 
 export async function topOverdueCustomers(
