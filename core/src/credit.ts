@@ -13,8 +13,8 @@
  * - A write that adds exposure is refused when exposure + the addition would exceed the (overridden) limit.
  */
 
-export const CREDIT_HOLD_CAUSES = ['over_limit', 'overdue', 'dispute'] as const;
-/** Why a customer is on hold: 超额度, 逾期超期, 争议超阈值. */
+export const CREDIT_HOLD_CAUSES = ['over_limit', 'overdue', 'dispute', 'dunning'] as const;
+/** Why a customer is on hold: 超额度, 逾期超期, 争议超阈值, 催收程序停止供货 (a dunning ladder's credit_hold step). */
 export type CreditHoldCause = (typeof CREDIT_HOLD_CAUSES)[number];
 
 /** Why a write is refused: a hold cause still in force, or the write itself would take exposure over the limit. */
@@ -51,6 +51,8 @@ export type CreditPosition = {
   /** Sum of the amounts of approved overrides valid today (0 when none); `hasActiveOverride` even for amount 0. */
   overrideMinor: bigint;
   hasActiveOverride: boolean;
+  /** A dunning ladder's credit_hold step placed a hold whose invoice is still open (absent = none). */
+  hasDunningHold?: boolean;
 };
 
 export function holdCauses(position: CreditPosition, settings: CreditSettings): CreditHoldCause[] {
@@ -62,6 +64,7 @@ export function holdCauses(position: CreditPosition, settings: CreditSettings): 
   if (position.hasOtherCurrencyDisputes || position.openDisputesMinor > settings.disputeHoldThresholdMinor) {
     causes.push('dispute');
   }
+  if (position.hasDunningHold === true) causes.push('dunning');
   return causes;
 }
 
@@ -110,8 +113,9 @@ export function creditBlockCauses(
   write: CreditWrite,
 ): CreditBlockCause[] {
   const held = holdCauses(position, settings);
+  // The dunning hold is an overdue hold placed by the ladder, so an approved override lifts it too.
   const lifted = position.hasActiveOverride
-    ? held.filter((cause) => cause !== 'overdue' && cause !== 'dispute')
+    ? held.filter((cause) => cause !== 'overdue' && cause !== 'dispute' && cause !== 'dunning')
     : held;
   // The limit is judged below against the overridden limit, not the plain one.
   const causes: CreditBlockCause[] = lifted.filter((cause) => cause !== 'over_limit');

@@ -11,5 +11,6 @@ export * from './payment-behaviour';
 export * from './credit-rating';
 export * from './credit';
 export * from './dunning-steps';
+export * from './dunning';
 export * from './commissions';
 export * from './targets';

@@ -41,6 +41,8 @@ import { registerCreditRoutes } from './modules/credit/credit.routes';
 import { registerReportRoutes } from './modules/reports/reports.routes';
 import { registerPaymentBehaviourRoutes } from './modules/payment-behaviour/payment-behaviour.routes';
 import { registerWriteOffRoutes } from './modules/write-offs/write-offs.routes';
+import { registerDunningRoutes } from './modules/dunning/dunning.routes';
+import { wireCollections } from './collections-wiring';
 
 export type ApiApp = FastifyInstance<
   RawServerDefault,
@@ -67,6 +69,8 @@ declare module 'fastify' {
 
 /** Builds the HTTP app without listening, so tests drive it with inject(). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  // Collection step executors and pause sources register once, before any route can start a dunning run.
+  wireCollections();
   const app = Fastify({
     logger: { level: deps.config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
     genReqId: () => randomUUID(),
@@ -131,6 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       registerReportRoutes(typed, deps);
       registerPaymentBehaviourRoutes(typed, deps);
       registerWriteOffRoutes(typed, deps);
+      registerDunningRoutes(typed, deps);
       done();
     },
     { prefix: '/api' },

@@ -1,3 +1,4 @@
+import { registerDunningStepExecutors } from './modules/dunning';
 /**
  * The composition root of collection work: every module that does a dunning step (or pauses chasing) registers it
  * here, once. Both the HTTP app and the CLI call this, so a run started either way does the same things.
@@ -8,4 +9,5 @@ export function wireCollections(): void {
   if (isWired) return;
   isWired = true;
   // Each module inserts one line here: registerXStepExecutors();
+  registerDunningStepExecutors();
 }

@@ -4,6 +4,7 @@ import { systemClock } from './platform/clock';
 import type { Config } from './platform/config';
 import { assertTenantIsolation, openDatabase, type Database } from './platform/db';
 import { migrate } from './platform/migrate';
+import { startJobQueue } from './platform/jobs';
 import { VERSION } from './platform/version';
 
 export type RunningServer = { app: FastifyInstance; db: Database; url: string; stop(): Promise<void> };
@@ -15,6 +16,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     const result = await migrate(db);
     await assertTenantIsolation(db);
     const app = await buildApp({ db, config, clock: systemClock, version: VERSION });
+    // The job queue (daily dunning runs, message delivery, statements) runs in the server only, not in buildApp.
+    const jobs = await startJobQueue({ db, config, clock: systemClock, version: VERSION });
     if (result.applied.length > 0) app.log.info({ applied: result.applied }, 'migrations applied');
     const url = await app.listen({ port: config.port, host: config.host });
     app.log.info(
@@ -25,6 +28,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     const stop = () => {
       stopping ??= (async () => {
         await app.close();
+        await jobs.stop();
         await db.close();
       })();
       return stopping;

@@ -11,3 +11,4 @@ export * from './payment-behaviour';
 export * from './reports';
 export * from './write-offs';
 export * from './credit';
+export * from './dunning';

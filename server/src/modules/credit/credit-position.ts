@@ -11,6 +11,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Tx } from '../../platform/db';
 import { customerScopeCondition } from '../customers/customer-access';
 import type { CreditContext } from './credit-settings';
+import { withDunningHolds } from './dunning-holds';
 
 /**
  * Exposure and hold inputs per customer as of a business date, in one set-based statement whatever the number of
@@ -233,7 +234,7 @@ export async function evaluateCustomers(
   filter: CustomerFilter,
 ): Promise<CustomerCreditEvaluation[]> {
   const rows = await positionRows(tx, tenantId, today, context.disputeHoldCurrency, filter);
-  return rows.map((row) => {
+  const evaluations = rows.map((row): CustomerCreditEvaluation => {
     const exposureMinor = row.receivables_minor + row.unbilled_nodes_minor + row.uninvoiced_contracts_minor;
     const position: CreditPosition = {
       limitMinor: row.limit_minor,
@@ -263,6 +264,8 @@ export async function evaluateCustomers(
       holdSince: row.hold_since,
     };
   });
+  // The dunning ladder's 停止供货 is a stored cause; every evaluation (a write, a view, a list, the sweep) sees it.
+  return withDunningHolds(tx, tenantId, evaluations, context.settings, today);
 }
 
 /** What is left uninvoiced of an active contract today (null for a contract that is not active). */

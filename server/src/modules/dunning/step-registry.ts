@@ -23,6 +23,8 @@ export type DunningActionContext = {
     offsetDays: number;
     /** The letter or message template the policy names, or null for the kind's default. */
     templateKey: string | null;
+    /** The policy asks for an approval before the step takes effect (律师函: legal decides); absent = no. */
+    requiresApproval?: boolean;
   };
   invoice: {
     id: string;
@@ -47,6 +49,15 @@ export type DunningActionOutcome = {
 export type StepExecutor = (context: DunningActionContext) => Promise<DunningActionOutcome>;
 
 /**
+ * The same for many actions of one kind at once, all in one transaction (`contexts[i].tx` is the same): a run over
+ * 300,000 items cannot afford a round trip per action, so a module that can write its rows set-based registers this
+ * instead of (or beside) the single executor. Returns one outcome per context, in order.
+ */
+export type BatchStepExecutor = (
+  contexts: readonly DunningActionContext[],
+) => Promise<DunningActionOutcome[]>;
+
+/**
  * Why chasing an item is paused on a date: an open dispute (only its disputed part, or all of it) or a valid
  * promise to pay. Sources answer for many invoices in one query.
  */
@@ -54,6 +65,7 @@ export type DunningPause = { invoiceId: string; reason: 'dispute' | 'promise'; p
 export type DunningPauseSource = (tx: Tx, tenantId: string, asOf: CalendarDate) => Promise<DunningPause[]>;
 
 const executors = new Map<DunningStepKind, StepExecutor>();
+const batchExecutors = new Map<DunningStepKind, BatchStepExecutor>();
 const pauseSources: DunningPauseSource[] = [];
 
 export function registerStepExecutor(kind: DunningStepKind, executor: StepExecutor): void {
@@ -62,6 +74,15 @@ export function registerStepExecutor(kind: DunningStepKind, executor: StepExecut
 
 export function stepExecutorOf(kind: DunningStepKind): StepExecutor | undefined {
   return executors.get(kind);
+}
+
+/** A batch executor wins over a single one when a module registers both. */
+export function registerBatchStepExecutor(kind: DunningStepKind, executor: BatchStepExecutor): void {
+  batchExecutors.set(kind, executor);
+}
+
+export function batchStepExecutorOf(kind: DunningStepKind): BatchStepExecutor | undefined {
+  return batchExecutors.get(kind);
 }
 
 export function registerDunningPauseSource(source: DunningPauseSource): void {

@@ -25,6 +25,8 @@ export function causeText(
       return t('credit.cause.dispute', {
         amount: `${credit.openDisputes} ${credit.settings.disputeHoldCurrency}`,
       });
+    case 'dunning':
+      return t('credit.cause.dunning');
   }
 }
 
