@@ -43,6 +43,7 @@ import { registerPaymentBehaviourRoutes } from './modules/payment-behaviour/paym
 import { registerWriteOffRoutes } from './modules/write-offs/write-offs.routes';
 import { registerDunningRoutes } from './modules/dunning/dunning.routes';
 import { wireCollections } from './collections-wiring';
+import { registerMessagingRoutes } from './modules/messaging/messaging.routes';
 
 export type ApiApp = FastifyInstance<
   RawServerDefault,
@@ -136,6 +137,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       registerPaymentBehaviourRoutes(typed, deps);
       registerWriteOffRoutes(typed, deps);
       registerDunningRoutes(typed, deps);
+      registerMessagingRoutes(typed, deps);
       done();
     },
     { prefix: '/api' },

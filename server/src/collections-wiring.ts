@@ -1,4 +1,5 @@
 import { registerDunningStepExecutors } from './modules/dunning';
+import { registerMessagingStepExecutors } from './modules/messaging';
 /**
  * The composition root of collection work: every module that does a dunning step (or pauses chasing) registers it
  * here, once. Both the HTTP app and the CLI call this, so a run started either way does the same things.
@@ -10,4 +11,5 @@ export function wireCollections(): void {
   isWired = true;
   // Each module inserts one line here: registerXStepExecutors();
   registerDunningStepExecutors();
+  registerMessagingStepExecutors();
 }

@@ -12,3 +12,4 @@ export * from './reports';
 export * from './write-offs';
 export * from './credit';
 export * from './dunning';
+export * from './messaging';
