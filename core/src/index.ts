@@ -14,3 +14,4 @@ export * from './dunning-steps';
 export * from './dunning';
 export * from './commissions';
 export * from './targets';
+export * from './letters';

@@ -263,3 +263,105 @@ export function toChineseCapitalAmount(value: Money): string {
   text += fen > 0 ? `${CAPITAL_DIGITS[fen]}分` : '整';
   return `${isNegative ? '负' : ''}${text}`;
 }
+
+const ENGLISH_ONES = [
+  'zero',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'eleven',
+  'twelve',
+  'thirteen',
+  'fourteen',
+  'fifteen',
+  'sixteen',
+  'seventeen',
+  'eighteen',
+  'nineteen',
+] as const;
+const ENGLISH_TENS = [
+  '',
+  '',
+  'twenty',
+  'thirty',
+  'forty',
+  'fifty',
+  'sixty',
+  'seventy',
+  'eighty',
+  'ninety',
+] as const;
+const ENGLISH_SCALES = ['', 'thousand', 'million', 'billion', 'trillion', 'quadrillion'] as const;
+
+/** The unit names amounts are written with in English; other currencies use their code and "/100"-style minor units. */
+const ENGLISH_UNITS: Readonly<Record<string, { major: string; minor: string }>> = {
+  CNY: { major: 'yuan', minor: 'fen' },
+  USD: { major: 'US dollars', minor: 'cents' },
+  HKD: { major: 'Hong Kong dollars', minor: 'cents' },
+  EUR: { major: 'euros', minor: 'cents' },
+  GBP: { major: 'pounds sterling', minor: 'pence' },
+  JPY: { major: 'yen', minor: '' },
+};
+
+/** 0–999 in words, American style without "and": 345 → "three hundred forty-five". */
+function hundredsToEnglish(value: number): string {
+  const hundreds = Math.floor(value / 100);
+  const rest = value % 100;
+  const parts: string[] = [];
+  if (hundreds > 0) parts.push(`${ENGLISH_ONES[hundreds]} hundred`);
+  if (rest >= 20) {
+    const ones = rest % 10;
+    const tens = ENGLISH_TENS[Math.floor(rest / 10)] ?? '';
+    parts.push(ones === 0 ? tens : `${tens}-${ENGLISH_ONES[ones]}`);
+  } else if (rest > 0 || hundreds === 0) {
+    parts.push(ENGLISH_ONES[rest] ?? '');
+  }
+  return parts.join(' ');
+}
+
+/** A whole number in words: 12345 → "twelve thousand three hundred forty-five". */
+export function integerToEnglishWords(value: bigint): string {
+  if (value < 0n) return `minus ${integerToEnglishWords(-value)}`;
+  if (value === 0n) return 'zero';
+  const groups: string[] = [];
+  let rest = value;
+  for (let scale = 0; rest > 0n; scale += 1) {
+    const group = Number(rest % 1000n);
+    rest /= 1000n;
+    if (group === 0) continue;
+    const unit = ENGLISH_SCALES[scale];
+    if (unit === undefined) throw new RangeError('Amount too large to write in words');
+    groups.unshift(unit === '' ? hundredsToEnglish(group) : `${hundredsToEnglish(group)} ${unit}`);
+  }
+  return groups.join(' ');
+}
+
+/**
+ * The English counterpart of 大写金额 on letters: 12345.67 CNY → "twelve thousand three hundred forty-five yuan and
+ * sixty-seven fen"; a whole amount ends in "only" as cheques do ("one hundred yuan only"). Currencies without unit
+ * names here are written with their code: "one thousand KWD and 500/1000".
+ */
+export function toEnglishAmountWords(value: Money): string {
+  const exponent = currencyExponent(value.currency);
+  const isNegative = value.amountMinor < 0n;
+  const absolute = isNegative ? -value.amountMinor : value.amountMinor;
+  const scale = 10n ** BigInt(exponent);
+  const major = absolute / scale;
+  const minor = absolute % scale;
+  const units = ENGLISH_UNITS[value.currency];
+  const sign = isNegative ? 'minus ' : '';
+  if (!units) {
+    const fraction = minor === 0n ? ' only' : ` and ${minor.toString()}/${scale.toString()}`;
+    return `${sign}${integerToEnglishWords(major)} ${value.currency}${fraction}`;
+  }
+  if (minor === 0n) return `${sign}${integerToEnglishWords(major)} ${units.major} only`;
+  if (major === 0n) return `${sign}${integerToEnglishWords(minor)} ${units.minor}`;
+  return `${sign}${integerToEnglishWords(major)} ${units.major} and ${integerToEnglishWords(minor)} ${units.minor}`;
+}

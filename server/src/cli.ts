@@ -18,6 +18,7 @@ import { registerImportCommands } from './cli/import-commands';
 import { registerAgingCommands } from './cli/aging-commands';
 import { registerCreditCommands } from './cli/credit-commands';
 import { registerLedgerCommands } from './cli/ledger-verify';
+import { registerStatementCommands } from './cli/statements';
 import { registerDunningCommands } from './cli/dunning-commands';
 import { registerKpiCommands } from './cli/kpi-commands';
 import { registerReportCommands } from './cli/report-commands';
@@ -143,6 +144,7 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
   registerAgingCommands(program, env);
   registerCreditCommands(program, env);
   registerLedgerCommands(program, env);
+  registerStatementCommands(program, env);
   registerDunningCommands(program, env);
   return program;
 }

@@ -1,5 +1,6 @@
 import { registerDunningStepExecutors } from './modules/dunning';
 import { registerMessagingStepExecutors } from './modules/messaging';
+import { registerLetterStepExecutors } from './modules/letters';
 /**
  * The composition root of collection work: every module that does a dunning step (or pauses chasing) registers it
  * here, once. Both the HTTP app and the CLI call this, so a run started either way does the same things.
@@ -12,4 +13,5 @@ export function wireCollections(): void {
   // Each module inserts one line here: registerXStepExecutors();
   registerDunningStepExecutors();
   registerMessagingStepExecutors();
+  registerLetterStepExecutors();
 }

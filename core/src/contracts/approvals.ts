@@ -8,6 +8,8 @@ export const APPROVAL_KINDS = [
   'goods_settlement',
   'credit_note',
   'credit_override',
+  'customer_incentive',
+  'lawyer_letter',
 ] as const;
 export const approvalKindSchema = z.enum(APPROVAL_KINDS);
 export type ApprovalKind = z.infer<typeof approvalKindSchema>;

@@ -13,3 +13,4 @@ export * from './write-offs';
 export * from './credit';
 export * from './dunning';
 export * from './messaging';
+export * from './letters';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import type { Locale } from '@huikuan/core';
+import type { LetterDocument, LetterTable, Locale, ReplySlip } from '@huikuan/core';
 import type { Content, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces';
 
 /**
@@ -202,6 +202,135 @@ export function renderTableReport(report: TableReport): Promise<Buffer> {
           vLineColor: () => '#bbbbbb',
         },
       },
+    ],
+  });
+}
+
+/** A seal (公章) image: PNG or JPEG bytes, already checked by their magic bytes. */
+export type PdfSeal = { contentType: 'image/png' | 'image/jpeg'; bytes: Uint8Array };
+
+const LETTER_TABLE_LAYOUT = {
+  hLineWidth: () => 0.5,
+  vLineWidth: () => 0.5,
+  hLineColor: () => '#999999',
+  vLineColor: () => '#999999',
+};
+
+function letterTable(table: LetterTable): Content[] {
+  const alignOf = (index: number) => table.columns[index]?.align ?? 'left';
+  const body: TableCell[][] = [
+    table.columns.map((column) => ({
+      text: column.header,
+      bold: true,
+      alignment: column.align,
+      fillColor: '#eeeeee',
+    })),
+    ...table.rows.map((row) => row.map((text, index): TableCell => ({ text, alignment: alignOf(index) }))),
+    ...table.totals.map((row) =>
+      row.map((text, index): TableCell => ({
+        text,
+        alignment: alignOf(index),
+        bold: true,
+        fillColor: '#f6f6f6',
+      })),
+    ),
+  ];
+  return [
+    ...(table.caption ? [{ text: table.caption, bold: true, margin: [0, 6, 0, 2] } as Content] : []),
+    {
+      table: { headerRows: 1, widths: table.columns.map((_, index) => (index === 0 ? '*' : 'auto')), body },
+      layout: LETTER_TABLE_LAYOUT,
+      fontSize: 9,
+      margin: [0, 4, 0, 8],
+    },
+  ];
+}
+
+/** The signature block at the right, with the seal stamped over it (drawn last, slightly transparent, like ink). */
+function letterSignature(letter: LetterDocument, seal: PdfSeal | null): Content {
+  const lines: Content[] = [
+    ...letter.signature.lines.map((line): Content => ({ text: line, alignment: 'center' })),
+    { text: letter.signature.date, alignment: 'center' },
+  ];
+  if (seal && letter.signature.hasSeal) {
+    const base64 = Buffer.from(seal.bytes).toString('base64');
+    lines.push({
+      image: `data:${seal.contentType};base64,${base64}`,
+      fit: [110, 110],
+      opacity: 0.85,
+      // Detached from the flow: centred on the lines above it, as a stamp sits over the company's name and date.
+      relativePosition: { x: 55, y: -30 - 16 * lines.length },
+    });
+  }
+  return {
+    columns: [
+      { width: '*', text: '' },
+      { width: 220, stack: lines, unbreakable: true },
+    ],
+    margin: [0, 24, 0, 0],
+  };
+}
+
+/** The reply slip (回执) is cut off and sent back, so it never splits across pages. */
+function replySlipContent(slip: ReplySlip): Content {
+  const box = (part: ReplySlip['agree']): TableCell => ({
+    stack: [
+      { text: part.label, bold: true, margin: [0, 0, 0, 6] },
+      ...part.lines.map((line): Content => ({ text: line === '' ? ' ' : line, margin: [0, 4, 0, 0] })),
+    ],
+    margin: [4, 4, 4, 8],
+  });
+  return {
+    unbreakable: true,
+    stack: [
+      {
+        canvas: [{ type: 'line', x1: 0, y1: 0, x2: 483, y2: 0, dash: { length: 4 }, lineWidth: 0.8 }],
+        margin: [0, 24, 0, 8],
+      },
+      { text: slip.title, alignment: 'center', bold: true, fontSize: 13, margin: [0, 0, 0, 8] },
+      { text: slip.addressee },
+      { text: slip.intro, margin: [0, 2, 0, 6] },
+      {
+        table: { widths: ['*', '*'], body: [[box(slip.agree), box(slip.disagree)]] },
+        layout: LETTER_TABLE_LAYOUT,
+      },
+    ],
+  };
+}
+
+/**
+ * A letter (催款函, 律师函, 对账单, 对账函 …) on A4 from the same document model as its HTML: letterhead, title, date,
+ * wording, the tables and amount lines drawn by code, the signature with the seal over it, and the reply slip.
+ */
+export function renderLetterPdf(letter: LetterDocument, seal: PdfSeal | null): Promise<Buffer> {
+  const isZh = letter.locale === 'zh-CN';
+  const text = (value: string, extra: Record<string, unknown> = {}): Content => ({ text: value, ...extra });
+  return renderPdf({
+    pageSize: 'A4',
+    pageMargins: [56, 48, 56, 56],
+    info: { title: letter.title },
+    footer: pageNumberFooter(letter.locale),
+    defaultStyle: { fontSize: 10.5, lineHeight: 1.35 },
+    content: [
+      text(letter.letterhead.name, { fontSize: 16, bold: true, alignment: 'center' }),
+      ...letter.letterhead.lines.map((line) =>
+        text(line, { fontSize: 8.5, color: '#555555', alignment: 'center' }),
+      ),
+      { canvas: [{ type: 'line', x1: 0, y1: 0, x2: 483, y2: 0, lineWidth: 1.2 }], margin: [0, 6, 0, 10] },
+      text(letter.title, { fontSize: 18, bold: true, alignment: 'center', characterSpacing: isZh ? 4 : 0 }),
+      text(letter.dateLine, { alignment: 'right', margin: [0, 4, 0, 10] }),
+      text(letter.salutation, { margin: [0, 0, 0, 6] }),
+      ...letter.paragraphs.map((paragraph) =>
+        text(paragraph, { leadingIndent: isZh ? 21 : 0, margin: [0, 0, 0, 6] }),
+      ),
+      ...letter.tables.flatMap(letterTable),
+      ...letter.summary.map((line) => text(line, { bold: true, margin: [0, 2, 0, 2] })),
+      ...letter.payment.map((line) => text(line, { margin: [0, 2, 0, 2] })),
+      ...letter.closing.map((line, index) =>
+        text(line, { margin: [index === 0 && isZh ? 21 : 0, index === 0 ? 10 : 0, 0, 0] }),
+      ),
+      letterSignature(letter, seal),
+      ...(letter.replySlip ? [replySlipContent(letter.replySlip)] : []),
     ],
   });
 }

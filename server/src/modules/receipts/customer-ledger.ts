@@ -92,38 +92,51 @@ export async function customerLedger(
   return deps.db.tenant(actor.tenantId, async (tx) => {
     await visibleCustomerOrThrow(tx, actor, customerId);
     const to = query.to ?? (await organizationSettings(tx, actor.tenantId, deps.clock)).today;
-    const from = query.from ?? null;
-    if (from !== null && from > to) throw dateIssue('from', 'Must be on or before "to"');
-    const openingRows =
-      from === null
-        ? []
-        : await customerBalancesAsOf(tx, actor.tenantId, addDays(from as CalendarDate, -1), [customerId]);
-    const running = new Map(openingRows.map((row) => [row.currency, row.balanceMinor]));
-    const opening = [...running].map(([currency, balance]) => ({
-      currency,
-      balance: minorToDecimalString(balance, currency),
-    }));
-    const rows = await ledgerRows(tx, actor.tenantId, customerId, from, to);
-    const entries = rows.slice(0, MAX_LEDGER_ENTRIES).map((row): LedgerEntry => {
-      const balance = (running.get(row.currency) ?? 0n) + row.effect;
-      running.set(row.currency, balance);
-      return {
-        date: row.d,
-        kind: row.kind,
-        entryId: row.entry_id,
-        invoiceId: row.invoice_id,
-        receiptId: row.receipt_id,
-        reference: row.reference,
-        currency: row.currency,
-        amount: minorToDecimalString(row.amount, row.currency),
-        balanceEffect: minorToDecimalString(row.effect, row.currency),
-        runningBalance: minorToDecimalString(balance, row.currency),
-      };
-    });
-    const closing = [...running].map(([currency, balance]) => ({
-      currency,
-      balance: minorToDecimalString(balance, currency),
-    }));
-    return { customerId, from, to, opening, closing, entries, isTruncated: rows.length > MAX_LEDGER_ENTRIES };
+    return customerLedgerIn(tx, actor.tenantId, customerId, { from: query.from ?? null, to });
   });
+}
+
+/**
+ * The same ledger inside the caller's transaction, for a customer the caller has already checked (对账单 reads it
+ * here, so a statement and the ledger screen can never disagree).
+ */
+export async function customerLedgerIn(
+  tx: Tx,
+  tenantId: string,
+  customerId: string,
+  period: { from: string | null; to: string },
+): Promise<CustomerLedger> {
+  const { from, to } = period;
+  if (from !== null && from > to) throw dateIssue('from', 'Must be on or before "to"');
+  const openingRows =
+    from === null
+      ? []
+      : await customerBalancesAsOf(tx, tenantId, addDays(from as CalendarDate, -1), [customerId]);
+  const running = new Map(openingRows.map((row) => [row.currency, row.balanceMinor]));
+  const opening = [...running].map(([currency, balance]) => ({
+    currency,
+    balance: minorToDecimalString(balance, currency),
+  }));
+  const rows = await ledgerRows(tx, tenantId, customerId, from, to);
+  const entries = rows.slice(0, MAX_LEDGER_ENTRIES).map((row): LedgerEntry => {
+    const balance = (running.get(row.currency) ?? 0n) + row.effect;
+    running.set(row.currency, balance);
+    return {
+      date: row.d,
+      kind: row.kind,
+      entryId: row.entry_id,
+      invoiceId: row.invoice_id,
+      receiptId: row.receipt_id,
+      reference: row.reference,
+      currency: row.currency,
+      amount: minorToDecimalString(row.amount, row.currency),
+      balanceEffect: minorToDecimalString(row.effect, row.currency),
+      runningBalance: minorToDecimalString(balance, row.currency),
+    };
+  });
+  const closing = [...running].map(([currency, balance]) => ({
+    currency,
+    balance: minorToDecimalString(balance, currency),
+  }));
+  return { customerId, from, to, opening, closing, entries, isTruncated: rows.length > MAX_LEDGER_ENTRIES };
 }
