@@ -14,4 +14,7 @@ export * from './dunning-steps';
 export * from './dunning';
 export * from './commissions';
 export * from './targets';
+export * from './promises';
+export * from './worklist';
+export * from './playbooks';
 export * from './letters';

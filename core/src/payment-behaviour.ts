@@ -116,8 +116,8 @@ export type PaymentBehaviour = {
   months: string[];
   currencies: CurrencyPaymentBehaviour[];
   /**
-   * Promises to pay (承诺付款) that were broken. Not tracked yet: the collections issue brings promises. Null means
-   * "not tracked", never "none broken"; it must never be shown or counted as 0.
+   * Promises to pay (承诺付款) that were broken. The pure computation does not know them (null: "not counted here",
+   * never "none broken"); the server fills in casework's count of broken promises as of the date.
    */
   brokenPromiseCount: number | null;
 };

@@ -45,6 +45,7 @@ import { registerLetterRoutes } from './modules/letters/letters.routes';
 import { registerDunningRoutes } from './modules/dunning/dunning.routes';
 import { wireCollections } from './collections-wiring';
 import { registerMessagingRoutes } from './modules/messaging/messaging.routes';
+import { registerCaseworkRoutes } from './modules/casework';
 
 export type ApiApp = FastifyInstance<
   RawServerDefault,
@@ -140,6 +141,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       registerLetterRoutes(typed, deps);
       registerDunningRoutes(typed, deps);
       registerMessagingRoutes(typed, deps);
+      registerCaseworkRoutes(typed, deps);
       done();
     },
     { prefix: '/api' },

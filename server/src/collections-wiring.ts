@@ -1,6 +1,7 @@
 import { registerDunningStepExecutors } from './modules/dunning';
 import { registerMessagingStepExecutors } from './modules/messaging';
 import { registerLetterStepExecutors } from './modules/letters';
+import { registerCaseworkStepExecutors } from './modules/casework';
 /**
  * The composition root of collection work: every module that does a dunning step (or pauses chasing) registers it
  * here, once. Both the HTTP app and the CLI call this, so a run started either way does the same things.
@@ -14,4 +15,5 @@ export function wireCollections(): void {
   registerDunningStepExecutors();
   registerMessagingStepExecutors();
   registerLetterStepExecutors();
+  registerCaseworkStepExecutors();
 }

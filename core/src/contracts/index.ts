@@ -13,4 +13,5 @@ export * from './write-offs';
 export * from './credit';
 export * from './dunning';
 export * from './messaging';
+export * from './casework';
 export * from './letters';

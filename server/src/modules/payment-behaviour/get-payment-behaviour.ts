@@ -3,6 +3,7 @@ import type { PaymentBehaviourView } from '@huikuan/core/contracts';
 import type { AppDeps } from '../../platform/deps';
 import type { Actor } from '../../platform/request-context';
 import { organizationToday } from '../contracts/ledger-input';
+import { brokenPromiseCounts } from '../casework';
 import { visibleCustomerOrThrow } from '../customers/customer-access';
 import { behaviourView } from './behaviour-views';
 import { customerRating, paymentBehaviours, ratingOverrides } from './effective-ratings';
@@ -25,9 +26,11 @@ export async function getPaymentBehaviour(
     const behaviour = behaviours.get(customer.id);
     if (!behaviour) throw new Error(`no payment behaviour computed for customer ${customer.id}`);
     const overrides = await ratingOverrides(tx, actor.tenantId, [customer.id]);
+    // 失信次数: promises to pay broken on or before the date (casework stores each break as it happens).
+    const broken = await brokenPromiseCounts(tx, actor.tenantId, [customer.id], asOf);
     return behaviourView(
       customer.id,
-      behaviour,
+      { ...behaviour, brokenPromiseCount: broken.get(customer.id) ?? 0 },
       customerRating(customer.id, behaviour, overrides.get(customer.id) ?? null),
     );
   });
