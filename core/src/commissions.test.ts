@@ -6,7 +6,11 @@ import {
   commissionForCash,
   earlyPaymentBonus,
   overduePenalty,
+  rateToDecimalString,
   roundHalfAwayFromZero,
+  rulesInForce,
+  settlementEvents,
+  statementMonthOf,
   totalCommission,
   type CollectedCash,
 } from './commissions';
@@ -93,6 +97,7 @@ describe('commission on cash collected', () => {
       isNotSalesCaused: false,
     };
     expect(earlyPaymentBonus(rules, invoice)?.commissionMinor).toBe(20_000n);
+    expect(earlyPaymentBonus(rules, invoice)?.sourceId).toBe('early:i1:2026-02-24');
     expect(earlyPaymentBonus(rules, { ...invoice, settledOn: d('2026-03-01') })).toBeNull();
     expect(earlyPaymentBonus(rules, { ...invoice, isNotSalesCaused: true })).toBeNull();
   });
@@ -102,6 +107,9 @@ describe('commission on cash collected', () => {
     const penaltyRules = { ...rules, overduePenalty: { afterDaysOverdue: 90, rateBp: 50 } };
     expect(overduePenalty(penaltyRules, 'u1', 'CNY', 3_000_000n)?.commissionMinor).toBe(-15_000n);
     expect(overduePenalty(penaltyRules, 'u1', 'CNY', 0n)).toBeNull();
+    expect(overduePenalty(penaltyRules, 'u1', 'CNY', 1n, '2026-03')?.sourceId).toBe('penalty:u1:CNY:2026-03');
+    // 0.01 at 0.5 % = 0.00005 → rounds to 0.00 (half away from zero needs 0.005).
+    expect(overduePenalty(penaltyRules, 'u1', 'CNY', 1n)?.commissionMinor).toBe(0n);
   });
 
   it('claws back exactly what a reversed collection earned, and totals add the rounded lines', () => {
@@ -130,5 +138,90 @@ describe('commission on cash collected', () => {
       // Collected: 100,000.00 − 100,000.00 + 123.45; commission: 800 − 800 + 0.99 + 20 − 20.
       { currency: 'CNY', collectedMinor: 12_345n, commissionMinor: 99n },
     ]);
+  });
+});
+
+describe('rates, rule versions and statement months', () => {
+  it('writes a line rate as an exact decimal fraction', () => {
+    expect(rateToDecimalString(commissionForCash(rules, cash({})).rateNumerator)).toBe('0.01');
+    expect(
+      rateToDecimalString(commissionForCash(rules, cash({ collectedOn: d('2026-03-16') })).rateNumerator),
+    ).toBe('0.008');
+    // 45 days late, not caused by sales: 1 % × 0.5 × 0.5.
+    const reduced = commissionForCash(rules, cash({ collectedOn: d('2026-04-15'), isNotSalesCaused: true }));
+    expect(rateToDecimalString(reduced.rateNumerator)).toBe('0.0025');
+    expect(rateToDecimalString(0n)).toBe('0');
+    expect(rateToDecimalString(10n ** 12n * 3n)).toBe('3');
+  });
+
+  it('uses the latest version in force for a month, else the defaults', () => {
+    const march = { ...rules, baseRateBp: 150 };
+    const june = { ...rules, baseRateBp: 120 };
+    const versions = [
+      { effectiveFrom: '2026-06', rules: june },
+      { effectiveFrom: '2026-03', rules: march },
+    ];
+    expect(rulesInForce(versions, '2026-02')).toBe(rules);
+    expect(rulesInForce(versions, '2026-03').baseRateBp).toBe(150);
+    expect(rulesInForce(versions, '2026-05').baseRateBp).toBe(150);
+    expect(rulesInForce(versions, '2027-01').baseRateBp).toBe(120);
+  });
+
+  it('puts a line in its own month, in the locked statement that holds it, or in the next open month', () => {
+    const next = (month: string) =>
+      month === '2026-01' ? '2026-02' : month === '2026-02' ? '2026-03' : '2026-04';
+    const locked = new Set(['2026-01', '2026-02']);
+    expect(statementMonthOf('2026-03', locked, null, next)).toBe('2026-03');
+    expect(statementMonthOf('2026-01', locked, '2026-01', next)).toBe('2026-01');
+    // Money dated in January that reached the ledger after January and February were locked: March.
+    expect(statementMonthOf('2026-01', locked, null, next)).toBe('2026-03');
+    expect(statementMonthOf('2026-01', new Set(), null, next)).toBe('2026-01');
+  });
+});
+
+describe('settlement events', () => {
+  const row = (
+    id: string,
+    amountMinor: bigint,
+    allocatedOn: string,
+    receivedOn: string,
+    reversesId: string | null = null,
+  ) => ({
+    id,
+    amountMinor,
+    allocatedOn: d(allocatedOn),
+    receivedOn: d(receivedOn),
+    reversesId,
+  });
+
+  it('settles on the latest receipt date of the money standing, and reopens on a reversal', () => {
+    // 1,000.00: 400.00 paid 02-01, 600.00 paid 02-10 (applied 02-12) → settled 02-10; the 600.00 bounces on
+    // 03-05 → reopened; paid again 03-20 → settled 03-20.
+    const events = settlementEvents(
+      100_000n,
+      [],
+      [
+        row('a1', 40_000n, '2026-02-01', '2026-02-01'),
+        row('a2', 60_000n, '2026-02-12', '2026-02-10'),
+        row('r2', -60_000n, '2026-03-05', '2026-02-10', 'a2'),
+        row('a3', 60_000n, '2026-03-20', '2026-03-20'),
+      ],
+    );
+    expect(events).toEqual([
+      { kind: 'settled', settledOn: '2026-02-10', collectedMinor: 100_000n, byAllocationId: 'a2' },
+      { kind: 'reopened', reopenedOn: '2026-03-05', settledOn: '2026-02-10', byAllocationId: 'r2' },
+      { kind: 'settled', settledOn: '2026-03-20', collectedMinor: 100_000n, byAllocationId: 'a3' },
+    ]);
+  });
+
+  it('counts credit notes dated by then, and is not settled while anything is open', () => {
+    // 1,000.00 less a 100.00 credit note on 02-05: 900.00 paid on 02-06 settles it; 500.00 alone does not.
+    const credit = [{ issuedOn: d('2026-02-05'), amountMinor: 10_000n }];
+    expect(settlementEvents(100_000n, credit, [row('a1', 90_000n, '2026-02-06', '2026-02-06')])).toEqual([
+      { kind: 'settled', settledOn: '2026-02-06', collectedMinor: 90_000n, byAllocationId: 'a1' },
+    ]);
+    expect(settlementEvents(100_000n, credit, [row('a1', 50_000n, '2026-02-06', '2026-02-06')])).toEqual([]);
+    // The same payment applied the day before the credit note leaves 100.00 open that day.
+    expect(settlementEvents(100_000n, credit, [row('a1', 90_000n, '2026-02-04', '2026-02-04')])).toEqual([]);
   });
 });

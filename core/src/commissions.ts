@@ -168,7 +168,9 @@ export function earlyPaymentBonus(rules: CommissionRules, invoice: SettledInvoic
   const rateNumerator = BigInt(rule.bonusRateBp) * ONE_BP * ONE_BP;
   return {
     kind: 'bonus',
-    sourceId: `early:${invoice.invoiceId}`,
+    // The settlement date is part of the source: an invoice reopened by a reversal and settled early again earns a
+    // new bonus, never the same one twice.
+    sourceId: `early:${invoice.invoiceId}:${invoice.settledOn}`,
     salespersonId: invoice.salespersonId,
     invoiceId: invoice.invoiceId,
     currency: invoice.currency,
@@ -181,19 +183,23 @@ export function earlyPaymentBonus(rules: CommissionRules, invoice: SettledInvoic
   };
 }
 
-/** A penalty on what a salesperson has overdue past the rule's days at the period's end (a negative line). */
+/**
+ * A penalty on what a salesperson has overdue past the rule's days at the period's end (a negative line). The
+ * period, when given, makes the source unique across monthly statements.
+ */
 export function overduePenalty(
   rules: CommissionRules,
   salespersonId: string,
   currency: string,
   overdueMinor: bigint,
+  period?: string,
 ): CommissionLine | null {
   const rule = rules.overduePenalty;
   if (!rule || overdueMinor <= 0n) return null;
   const rateNumerator = BigInt(rule.rateBp) * ONE_BP * ONE_BP;
   return {
     kind: 'penalty',
-    sourceId: `penalty:${salespersonId}:${currency}`,
+    sourceId: `penalty:${salespersonId}:${currency}${period === undefined ? '' : `:${period}`}`,
     salespersonId,
     invoiceId: null,
     currency,
@@ -238,4 +244,100 @@ export function totalCommission(lines: readonly CommissionLine[]): CommissionTot
     });
   }
   return [...byCurrency.values()].sort((a, b) => a.currency.localeCompare(b.currency));
+}
+
+/** A line's exact rate (numerator / 10^12) as a decimal fraction without trailing zeros: 8·10^9 → "0.008". */
+export function rateToDecimalString(rateNumerator: bigint): string {
+  const isNegative = rateNumerator < 0n;
+  const digits = (isNegative ? -rateNumerator : rateNumerator).toString().padStart(13, '0');
+  const whole = digits.slice(0, -12);
+  const fraction = digits.slice(-12).replace(/0+$/, '');
+  return `${isNegative ? '-' : ''}${whole}${fraction === '' ? '' : `.${fraction}`}`;
+}
+
+/** A version of the rules, in force from the month `effectiveFrom` ('YYYY-MM') until a later version. */
+export type CommissionRuleVersion = { effectiveFrom: string; rules: CommissionRules };
+
+/**
+ * The rules a month's statement uses: the latest version in force on or before it (versions with the same month:
+ * the last one given wins), else the defaults.
+ */
+export function rulesInForce(versions: readonly CommissionRuleVersion[], month: string): CommissionRules {
+  let found: CommissionRuleVersion | null = null;
+  for (const version of versions) {
+    if (version.effectiveFrom <= month && (found === null || version.effectiveFrom >= found.effectiveFrom)) {
+      found = version;
+    }
+  }
+  return found?.rules ?? DEFAULT_COMMISSION_RULES;
+}
+
+/**
+ * Which monthly statement a line lands in. A line already stored in a locked statement stays there. Otherwise it
+ * belongs to its own month (the receipt's date for cash, the reversal's for a clawback), unless that month's
+ * statement for the salesperson is already locked: then to the first later month that is not, so money that
+ * reaches the ledger after a close is paid (or taken back) in the next open statement, never lost and never
+ * written into a locked one.
+ */
+export function statementMonthOf(
+  ownMonth: string,
+  lockedMonths: ReadonlySet<string>,
+  lockedIn: string | null,
+  nextMonthOf: (month: string) => string,
+): string {
+  if (lockedIn !== null) return lockedIn;
+  let month = ownMonth;
+  while (lockedMonths.has(month)) month = nextMonthOf(month);
+  return month;
+}
+
+/** One allocation row of an invoice: positive applies money, negative (a reversal) takes it back. */
+export type InvoiceAllocationRow = {
+  id: string;
+  amountMinor: bigint;
+  allocatedOn: CalendarDate;
+  /** The date the customer paid (the receipt's date). */
+  receivedOn: CalendarDate;
+  reversesId: string | null;
+};
+
+export type SettlementEvent =
+  | { kind: 'settled'; settledOn: CalendarDate; collectedMinor: bigint; byAllocationId: string }
+  | { kind: 'reopened'; reopenedOn: CalendarDate; settledOn: CalendarDate; byAllocationId: string };
+
+/**
+ * When an invoice was paid in full and when a reversal reopened it, from its allocation rows in ledger order
+ * (by allocation date, then as recorded) and its posted credit notes. Settled means nothing left open after
+ * money was applied; the settlement date is the latest receipt date among the allocations still standing, since
+ * that is when the customer had paid everything. A reopening names the settlement it undoes.
+ */
+export function settlementEvents(
+  totalMinor: bigint,
+  creditNotes: readonly { issuedOn: CalendarDate; amountMinor: bigint }[],
+  rows: readonly InvoiceAllocationRow[],
+): SettlementEvent[] {
+  const events: SettlementEvent[] = [];
+  const standing = new Map<string, InvoiceAllocationRow>();
+  let allocated = 0n;
+  let settledOn: CalendarDate | null = null;
+  for (const row of rows) {
+    allocated += row.amountMinor;
+    if (row.amountMinor > 0n) standing.set(row.id, row);
+    else if (row.reversesId !== null) standing.delete(row.reversesId);
+    const credited = creditNotes
+      .filter((note) => note.issuedOn <= row.allocatedOn)
+      .reduce((sum, note) => sum + note.amountMinor, 0n);
+    const open = totalMinor - credited - allocated;
+    if (open <= 0n && settledOn === null && row.amountMinor > 0n) {
+      settledOn = [...standing.values()].reduce<CalendarDate>(
+        (latest, r) => (r.receivedOn > latest ? r.receivedOn : latest),
+        row.receivedOn,
+      );
+      events.push({ kind: 'settled', settledOn, collectedMinor: allocated, byAllocationId: row.id });
+    } else if (open > 0n && settledOn !== null && row.amountMinor < 0n) {
+      events.push({ kind: 'reopened', reopenedOn: row.allocatedOn, settledOn, byAllocationId: row.id });
+      settledOn = null;
+    }
+  }
+  return events;
 }

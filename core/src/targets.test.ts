@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { calendarDateOrThrow as d } from './calendar-date';
 import { money } from './money';
 import {
   accountabilityShortfall,
   attitudeOf,
   carriedTarget,
+  monthOf,
+  nextMonth,
+  periodRange,
+  previousPeriod,
   splitTarget,
   targetProgress,
   weightedCompletion,
@@ -57,5 +62,29 @@ describe('collection targets', () => {
     expect(attitudeOf(0.8, 1.1)).toBe('collection_driven');
     expect(attitudeOf(1.0, 1.0)).toBe('strategic');
     expect(attitudeOf(0.85, 0.9, 0.8)).toBe('strategic');
+  });
+});
+
+describe('target periods', () => {
+  it('reads months, quarters and years with their first and last days', () => {
+    expect(periodRange('2026-02')).toEqual({ kind: 'month', from: '2026-02-01', to: '2026-02-28' });
+    expect(periodRange('2028-02')).toEqual({ kind: 'month', from: '2028-02-01', to: '2028-02-29' });
+    expect(periodRange('2026-Q4')).toEqual({ kind: 'quarter', from: '2026-10-01', to: '2026-12-31' });
+    expect(periodRange('2026-Q1')).toEqual({ kind: 'quarter', from: '2026-01-01', to: '2026-03-31' });
+    expect(periodRange('2026')).toEqual({ kind: 'year', from: '2026-01-01', to: '2026-12-31' });
+    for (const bad of ['2026-13', '2026-Q5', '26', '2026-1', '0000', '2026-00', '']) {
+      expect(periodRange(bad), bad).toBeNull();
+    }
+  });
+
+  it('steps back one period of the same kind, and forward one month', () => {
+    expect(previousPeriod('2026-01')).toBe('2025-12');
+    expect(previousPeriod('2026-03')).toBe('2026-02');
+    expect(previousPeriod('2026-Q1')).toBe('2025-Q4');
+    expect(previousPeriod('2026-Q3')).toBe('2026-Q2');
+    expect(previousPeriod('2026')).toBe('2025');
+    expect(nextMonth('2026-12')).toBe('2027-01');
+    expect(nextMonth('2026-01')).toBe('2026-02');
+    expect(monthOf(d('2026-03-31'))).toBe('2026-03');
   });
 });

@@ -1,3 +1,4 @@
+import { addDays, calendarDateOrThrow, type CalendarDate } from './calendar-date';
 import { allocateByWeights, type Money } from './money';
 import { exactRatio } from './kpis';
 
@@ -84,4 +85,84 @@ export function attitudeOf(salesAchievement: number, collectionAchievement: numb
   if (sells) return 'sales_driven';
   if (collects) return 'collection_driven';
   return 'passive';
+}
+
+/**
+ * Target periods: a month 'YYYY-MM', a quarter 'YYYY-Qn' or a year 'YYYY'. Commission statements are monthly;
+ * targets may be set for any of the three.
+ */
+export type PeriodKind = 'month' | 'quarter' | 'year';
+export type PeriodRange = { kind: PeriodKind; from: CalendarDate; to: CalendarDate };
+
+const MONTH_PATTERN = /^(\d{4})-(0[1-9]|1[0-2])$/;
+const QUARTER_PATTERN = /^(\d{4})-Q([1-4])$/;
+const YEAR_PATTERN = /^(\d{4})$/;
+
+function pad(value: number, width: number): string {
+  return String(value).padStart(width, '0');
+}
+
+function lastDayOfMonth(year: number, month: number): CalendarDate {
+  // Day 0 of the next month is this month's last day; years 1–9999 only, as the date type.
+  const next = month === 12 ? `${pad(year + 1, 4)}-01-01` : `${pad(year, 4)}-${pad(month + 1, 2)}-01`;
+  return addDays(calendarDateOrThrow(next), -1);
+}
+
+function monthsRange(
+  year: number,
+  firstMonth: number,
+  lastMonth: number,
+): { from: CalendarDate; to: CalendarDate } {
+  return {
+    from: calendarDateOrThrow(`${pad(year, 4)}-${pad(firstMonth, 2)}-01`),
+    to: lastDayOfMonth(year, lastMonth),
+  };
+}
+
+/** The first and last day of a period, or null when the text is not one (years 1–9998). */
+export function periodRange(period: string): PeriodRange | null {
+  const month = MONTH_PATTERN.exec(period);
+  const quarter = QUARTER_PATTERN.exec(period);
+  const year = YEAR_PATTERN.exec(period);
+  const yearOf = Number((month ?? quarter ?? year)?.[1] ?? 0);
+  if (yearOf < 1 || yearOf > 9998) return null;
+  if (month) return { kind: 'month', ...monthsRange(yearOf, Number(month[2]), Number(month[2])) };
+  if (quarter) {
+    const first = (Number(quarter[2]) - 1) * 3 + 1;
+    return { kind: 'quarter', ...monthsRange(yearOf, first, first + 2) };
+  }
+  if (year) return { kind: 'year', ...monthsRange(yearOf, 1, 12) };
+  return null;
+}
+
+export function periodRangeOrThrow(period: string): PeriodRange {
+  const range = periodRange(period);
+  if (!range) throw new RangeError(`Not a period (YYYY-MM, YYYY-Qn or YYYY): ${period}`);
+  return range;
+}
+
+/** The period of the same kind just before: 2026-01 → 2025-12, 2026-Q1 → 2025-Q4, 2026 → 2025. */
+export function previousPeriod(period: string): string {
+  const range = periodRangeOrThrow(period);
+  const before = addDays(range.from, -1);
+  const year = before.slice(0, 4);
+  switch (range.kind) {
+    case 'month':
+      return before.slice(0, 7);
+    case 'quarter':
+      return `${year}-Q${Math.floor((Number(before.slice(5, 7)) - 1) / 3) + 1}`;
+    case 'year':
+      return year;
+  }
+}
+
+/** The month 'YYYY-MM' a date falls in. */
+export function monthOf(date: CalendarDate): string {
+  return date.slice(0, 7);
+}
+
+export function nextMonth(month: string): string {
+  const range = periodRangeOrThrow(month);
+  if (range.kind !== 'month') throw new RangeError(`Not a month: ${month}`);
+  return addDays(range.to, 1).slice(0, 7);
 }

@@ -41,6 +41,7 @@ import { registerCreditRoutes } from './modules/credit/credit.routes';
 import { registerReportRoutes } from './modules/reports/reports.routes';
 import { registerPaymentBehaviourRoutes } from './modules/payment-behaviour/payment-behaviour.routes';
 import { registerWriteOffRoutes } from './modules/write-offs/write-offs.routes';
+import { registerIncentiveRoutes } from './modules/incentives';
 import { registerLetterRoutes } from './modules/letters/letters.routes';
 import { registerDunningRoutes } from './modules/dunning/dunning.routes';
 import { wireCollections } from './collections-wiring';
@@ -138,6 +139,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       registerReportRoutes(typed, deps);
       registerPaymentBehaviourRoutes(typed, deps);
       registerWriteOffRoutes(typed, deps);
+      registerIncentiveRoutes(typed, deps);
       registerLetterRoutes(typed, deps);
       registerDunningRoutes(typed, deps);
       registerMessagingRoutes(typed, deps);

@@ -21,6 +21,7 @@ import { registerLedgerCommands } from './cli/ledger-verify';
 import { registerStatementCommands } from './cli/statements';
 import { registerDunningCommands } from './cli/dunning-commands';
 import { registerKpiCommands } from './cli/kpi-commands';
+import { registerIncentiveCommands } from './cli/report-incentives';
 import { registerReportCommands } from './cli/report-commands';
 import { runBackup, runMigrate, runRestore } from './cli/transfer-commands';
 import { createUserFromCli, parseUserCreateOptions, type UserCreateOptions } from './cli/user-commands';
@@ -141,6 +142,7 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
   registerImportCommands(program, env);
   registerReportCommands(program, env);
   registerKpiCommands(program, env);
+  registerIncentiveCommands(program, env);
   registerAgingCommands(program, env);
   registerCreditCommands(program, env);
   registerLedgerCommands(program, env);

@@ -15,3 +15,4 @@ export * from './dunning';
 export * from './messaging';
 export * from './casework';
 export * from './letters';
+export * from './incentives';

@@ -4,6 +4,7 @@ import type { DunningTables } from './schema/dunning';
 import type { MessagingTables } from './schema/messaging';
 import type { LetterTables } from './schema/letters';
 import type { CaseworkTables } from './schema/casework';
+import type { IncentiveTables } from './schema/incentives';
 
 /** Kysely's view of the tables; the migrations folder is the truth, this file follows it. */
 
@@ -597,4 +598,5 @@ export type DB = CoreTables &
   DunningTables &
   MessagingTables &
   LetterTables &
-  CaseworkTables;
+  CaseworkTables &
+  IncentiveTables;
