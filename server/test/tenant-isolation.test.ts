@@ -38,6 +38,17 @@ async function seedOrganizationB(): Promise<void> {
   await seedMoney();
   await seedImports();
   await seedWriteOff();
+  await seedDunning();
+  bIds.target = ok<{ id: string }>(
+    await b.request('POST', '/api/collection-targets', {
+      period: '2026-11',
+      level: 'organization',
+      amount: '1.00',
+    }),
+    'collection target',
+  ).id;
+  await seedLetter();
+  await seedMessaging();
   bIds.dispute = ok<{ id: string }>(
     await b.request('POST', '/api/disputes', {
       customerId: bIds.customer,
@@ -46,6 +57,59 @@ async function seedOrganizationB(): Promise<void> {
       reasonCode: 'quality',
     }),
     'dispute',
+  ).id;
+  await seedCasework();
+}
+
+/** Casework: a note on B's customer (an activity) and a promise to pay. */
+async function seedCasework(): Promise<void> {
+  bIds.activity = ok<{ id: string }>(
+    await b.request('POST', `/api/customers/${bIds.customer}/notes`, { body: '客户备注' }),
+    'note',
+  ).id;
+  bIds.promise = ok<{ id: string }>(
+    await b.request('POST', `/api/customers/${bIds.customer}/promises`, {
+      instalments: [{ dueOn: '2030-01-01', amount: '1.00' }],
+    }),
+    'promise',
+  ).id;
+}
+
+/** An in-app test message puts a message in B's log and a notification on B's admin's bell. */
+async function seedMessaging(): Promise<void> {
+  bIds.message = ok<{ id: string }>(
+    await b.request('POST', '/api/messaging/test', { channel: 'in_app' }),
+    'test message',
+  ).id;
+  const bell = ok<{ items: { id: string }[] }>(await b.request('GET', '/api/notifications'), 'notifications');
+  bIds.notification = bell.items[0]?.id ?? '';
+}
+
+/** A 对账单 archived for B's customer (letters answer by their customer's scope). */
+async function seedLetter(): Promise<void> {
+  bIds.letter = ok<{ id: string }>(
+    await b.request('POST', `/api/customers/${bIds.customer}/letters`, { kind: 'statement' }),
+    'letter',
+  ).id;
+}
+
+/** Dunning: B's default policy, an assignment and a run (the run finishes in the background). */
+async function seedDunning(): Promise<void> {
+  const policies = ok<{ items: { id: string }[] }>(
+    await b.request('GET', '/api/dunning/policies'),
+    'policies',
+  );
+  bIds.dunning_policies = policies.items[0]?.id ?? '';
+  bIds.dunning_assignments = ok<{ id: string }>(
+    await b.request('POST', '/api/dunning/assignments', {
+      policyId: bIds.dunning_policies,
+      target: { kind: 'rating', rating: 'D' },
+    }),
+    'dunning assignment',
+  ).id;
+  bIds.dunning_runs = ok<{ id: string }>(
+    await b.request('POST', '/api/dunning/runs', { asOf: '2026-11-22' }),
+    'dunning run',
   ).id;
 }
 
@@ -231,12 +295,20 @@ const ENTITY_BY_SEGMENT: Record<string, string> = {
   'import-jobs': 'importJob',
   'import-presets': 'importPreset',
   'write-offs': 'writeOff',
+  'collection-targets': 'target',
+  'commission-statements': 'user',
   disputes: 'dispute',
+  activities: 'activity',
+  promises: 'promise',
+  letters: 'letter',
+  messages: 'message',
+  notifications: 'notification',
 };
 
 /** Other ID parameters, by name (and for attachments, by whose attachment it is). */
 function foreignIdFor(url: string, param: string): string | undefined {
   const segment = url.split('/')[2] ?? '';
+  if (param === 'id' && segment === 'dunning') return bIds[`dunning_${url.split('/')[3] ?? ''}`];
   if (param === 'id') return bIds[ENTITY_BY_SEGMENT[segment] ?? ''];
   if (param === 'contactId') return bIds.contact;
   if (param === 'accountId') return bIds.bankAccount;
@@ -286,8 +358,31 @@ const BODIES: Record<string, unknown> = {
   'PUT /api/customers/:id/credit-limit': { limit: '1000.00' },
   'POST /api/customers/:id/credit-overrides': { amount: '0', validUntil: '2026-12-31', reason: 'x' },
   'POST /api/disputes/:id/resolve': { outcome: 'withdrawn' },
+  'PUT /api/customers/:id/case': { attitude: 'hostile' },
+  'POST /api/customers/:id/calls': { outcome: 'no_answer' },
+  'POST /api/customers/:id/visits': { plannedOn: '2030-01-01' },
+  'POST /api/customers/:id/notes': { body: 'x' },
+  'POST /api/customers/:id/tasks': { title: 'x', dueOn: '2030-01-01' },
+  'POST /api/customers/:id/promises': { instalments: [{ dueOn: '2030-01-01', amount: '1.00' }] },
+  'POST /api/activities/:id/visit-result': { result: 'collected' },
+  'POST /api/promises/:id/cancel': { reason: 'x' },
+  'POST /api/disputes/:id/assign': { ownerUserId: randomUUID() },
+  'POST /api/disputes/:id/resolution': { outcome: 'invalid' },
   'POST /api/contracts/:id/copy': { number: 'COPY-1' },
   'POST /api/write-offs/:id/recoveries': { receiptId: randomUUID(), amount: '1.00' },
+  'PUT /api/dunning/policies/:id': { name: 'x', steps: [{ kind: 'call_task', offsetDays: 1 }] },
+  'PATCH /api/collection-targets/:id': { amount: '1.00' },
+  'POST /api/collection-targets/:id/split': { parts: [{ userId: randomUUID(), weight: 1 }] },
+  'POST /api/commission-statements/:id/lock': { period: '2026-10' },
+  'POST /api/customers/:id/incentive-requests': {
+    kind: 'service',
+    description: 'x',
+    payBy: '2026-12-31',
+    reason: 'x',
+  },
+  'POST /api/invoices/:id/sales-cause': { isNotSalesCaused: true, reason: 'x' },
+  'POST /api/customers/:id/letters': { kind: 'dunning_letter' },
+  'POST /api/customers/:id/letters/preview': { kind: 'dunning_letter' },
 };
 
 describe('application scoping', () => {
@@ -332,6 +427,9 @@ describe('application scoping', () => {
       `/api/approvals?customerId=${bIds.customer}`,
       `/api/write-offs?customerId=${bIds.customer}`,
       `/api/disputes?customerId=${bIds.customer}`,
+      `/api/promises?customerId=${bIds.customer}`,
+      `/api/activities?customerId=${bIds.customer}`,
+      `/api/messages?customerId=${bIds.customer}`,
     ];
     for (const url of filtered) {
       const response = await a.request('GET', url);
