@@ -10,10 +10,14 @@ import {
   FileDoneOutlined,
   FileTextOutlined,
   HomeOutlined,
+  MailOutlined,
+  OrderedListOutlined,
   ScheduleOutlined,
   SafetyOutlined,
+  SendOutlined,
   SettingOutlined,
   StopOutlined,
+  ThunderboltOutlined,
   TrophyOutlined,
   UploadOutlined,
   UserOutlined,
@@ -21,6 +25,7 @@ import {
 import type { Permission } from '@huikuan/core';
 import type { ReactNode } from 'react';
 import { PendingApprovalsBadge } from '../features/approvals/PendingApprovalsBadge';
+import { MessageProblemsBadge } from '../features/messaging/MessageProblemsBadge';
 import type { MessageKey } from './i18n';
 
 /** One entry of the side menu; the router and the menu both read this list so they cannot drift apart. */
@@ -65,6 +70,27 @@ export const MODULE_ENTRIES: readonly NavEntry[] = [
   },
   { path: '/write-offs', labelKey: 'nav.writeOffs', icon: <StopOutlined />, permission: 'records.read' },
   { path: '/collections', labelKey: 'nav.collections', icon: <BellOutlined />, permission: 'records.read' },
+  // 催收: the ladders and their runs, beside the collections worklist.
+  {
+    path: '/dunning-policies',
+    labelKey: 'nav.dunningPolicies',
+    icon: <OrderedListOutlined />,
+    permission: 'records.read',
+  },
+  {
+    path: '/dunning-runs',
+    labelKey: 'nav.dunningRuns',
+    icon: <ThunderboltOutlined />,
+    permission: 'records.write',
+  },
+  // 发送记录: every reminder, notice and letter sent, with its delivery result.
+  {
+    path: '/messages',
+    labelKey: 'nav.messages',
+    icon: <MailOutlined />,
+    permission: 'records.read',
+    badge: <MessageProblemsBadge />,
+  },
   { path: '/targets', labelKey: 'nav.targets', icon: <TrophyOutlined />, permission: 'records.read' },
   { path: '/reports', labelKey: 'nav.reports', icon: <BarChartOutlined />, permission: 'records.read' },
 ];
@@ -87,6 +113,24 @@ export const SETTINGS_ENTRIES: readonly NavEntry[] = [
     permission: 'tokens.manage',
   },
   { path: '/settings/audit', labelKey: 'nav.audit', icon: <AuditOutlined />, permission: 'audit.read' },
+  {
+    path: '/settings/playbook',
+    labelKey: 'nav.playbook',
+    icon: <BellOutlined />,
+    permission: 'records.read',
+  },
+  {
+    path: '/settings/messaging',
+    labelKey: 'nav.messagingSettings',
+    icon: <SendOutlined />,
+    permission: 'org.manage',
+  },
+  {
+    path: '/settings/letters',
+    labelKey: 'nav.letters',
+    icon: <FileTextOutlined />,
+    permission: 'records.read',
+  },
 ];
 
 /** The menu entry a URL belongs to: the longest matching path, with home matching only itself. */

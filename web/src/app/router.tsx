@@ -53,6 +53,27 @@ const AgingPage = lazyNamed(() => import('../features/reports/AgingPage'), 'Agin
 const DashboardPage = lazyNamed(() => import('../features/reports/DashboardPage'), 'DashboardPage');
 const CreditHoldsPage = lazyNamed(() => import('../features/credit/CreditHoldsPage'), 'CreditHoldsPage');
 const WriteOffsPage = lazyNamed(() => import('../features/write-offs/WriteOffsPage'), 'WriteOffsPage');
+const WorklistPage = lazyNamed(() => import('../features/collections/WorklistPage'), 'WorklistPage');
+const CaseDetailPage = lazyNamed(() => import('../features/collections/CaseDetailPage'), 'CaseDetailPage');
+const PlaybookEditorPage = lazyNamed(
+  () => import('../features/collections/PlaybookEditorPage'),
+  'PlaybookEditorPage',
+);
+const IncentivesPage = lazyNamed(() => import('../features/incentives/IncentivesPage'), 'IncentivesPage');
+const MessageLogPage = lazyNamed(() => import('../features/messaging/MessageLogPage'), 'MessageLogPage');
+const ChannelSettingsPage = lazyNamed(
+  () => import('../features/messaging/ChannelSettingsPage'),
+  'ChannelSettingsPage',
+);
+const DunningPoliciesPage = lazyNamed(
+  () => import('../features/dunning/DunningPoliciesPage'),
+  'DunningPoliciesPage',
+);
+const DunningRunsPage = lazyNamed(() => import('../features/dunning/DunningRunsPage'), 'DunningRunsPage');
+const LetterSettingsPage = lazyNamed(
+  () => import('../features/letters/LetterSettingsPage'),
+  'LetterSettingsPage',
+);
 
 /** Built modules: the list page at the menu path, plus a detail page at path/:id where there is one. */
 const MODULE_PAGES: Record<string, { list: ComponentType; detail?: ComponentType }> = {
@@ -65,7 +86,12 @@ const MODULE_PAGES: Record<string, { list: ComponentType; detail?: ComponentType
   '/aging': { list: AgingPage },
   '/reports': { list: DashboardPage },
   '/write-offs': { list: WriteOffsPage },
+  '/targets': { list: IncentivesPage },
+  '/messages': { list: MessageLogPage },
   '/credit-holds': { list: CreditHoldsPage },
+  '/collections': { list: WorklistPage, detail: CaseDetailPage },
+  '/dunning-policies': { list: DunningPoliciesPage },
+  '/dunning-runs': { list: DunningRunsPage },
 };
 
 function guarded(entry: NavEntry, element: ReactNode): ReactNode {
@@ -90,6 +116,14 @@ const moduleRoutes: RouteObject[] = MODULE_ENTRIES.flatMap((entry) => {
 });
 
 const settingsRoutes: RouteObject[] = [
+  {
+    path: 'settings/playbook',
+    element: (
+      <RequirePermission permission="records.read">
+        <PlaybookEditorPage />
+      </RequirePermission>
+    ),
+  },
   { path: 'settings', element: <OrganizationPage /> },
   { path: 'settings/organization', element: <OrganizationPage /> },
   {
@@ -121,6 +155,22 @@ const settingsRoutes: RouteObject[] = [
     element: (
       <RequirePermission permission="audit.read">
         <AuditLogPage />
+      </RequirePermission>
+    ),
+  },
+  {
+    path: 'settings/messaging',
+    element: (
+      <RequirePermission permission="org.manage">
+        <ChannelSettingsPage />
+      </RequirePermission>
+    ),
+  },
+  {
+    path: 'settings/letters',
+    element: (
+      <RequirePermission permission="records.read">
+        <LetterSettingsPage />
       </RequirePermission>
     ),
   },

@@ -1,7 +1,12 @@
 import { behaviourEn } from '../../features/payment-behaviour/messages';
+import { lettersEn } from '../../features/letters/messages';
 import { creditEn } from '../../features/credit/messages';
 import { reportsEn } from '../../features/reports/messages';
 import { writeOffsEn } from '../../features/write-offs/messages';
+import { incentivesEn } from '../../features/incentives/messages';
+import { messagingEn } from '../../features/messaging/messages';
+import { dunningEn } from '../../features/dunning/messages';
+import { collectionsEn } from '../../features/collections/messages';
 import type { Messages } from './zh-CN';
 
 export const en: Messages = {
@@ -9,6 +14,11 @@ export const en: Messages = {
   ...behaviourEn,
   ...reportsEn,
   ...writeOffsEn,
+  ...incentivesEn,
+  ...messagingEn,
+  ...dunningEn,
+  ...lettersEn,
+  ...collectionsEn,
   'app.name': 'Huikuan',
   'app.tagline': 'From contract to cash, in one place',
   'app.loading': 'Loading…',
@@ -616,6 +626,8 @@ export const en: Messages = {
   'approvals.kind.goods_settlement': 'Settlement in goods',
   'approvals.kind.credit_note': 'Credit note',
   'approvals.kind.credit_override': 'Credit hold override',
+  'approvals.kind.lawyer_letter': "Lawyer's letter",
+  'approvals.kind.customer_incentive': 'Customer incentive',
   'approvals.status.pending': 'Pending',
   'approvals.status.approved': 'Approved',
   'approvals.status.rejected': 'Rejected',

@@ -1,7 +1,12 @@
 import { behaviourZhCN } from '../../features/payment-behaviour/messages';
+import { lettersZhCN } from '../../features/letters/messages';
 import { creditZhCN } from '../../features/credit/messages';
 import { reportsZhCN } from '../../features/reports/messages';
 import { writeOffsZhCN } from '../../features/write-offs/messages';
+import { incentivesZhCN } from '../../features/incentives/messages';
+import { messagingZhCN } from '../../features/messaging/messages';
+import { dunningZhCN } from '../../features/dunning/messages';
+import { collectionsZhCN } from '../../features/collections/messages';
 
 /**
  * The Chinese dictionary is the reference: every other locale's dictionary is typed from its keys, so a
@@ -610,6 +615,8 @@ const coreZhCN = {
   'approvals.kind.goods_settlement': '以货抵债',
   'approvals.kind.credit_note': '红字冲销',
   'approvals.kind.credit_override': '信用冻结放行',
+  'approvals.kind.lawyer_letter': '律师函',
+  'approvals.kind.customer_incentive': '客户激励',
   'approvals.status.pending': '待审批',
   'approvals.status.approved': '已批准',
   'approvals.status.rejected': '已驳回',
@@ -635,6 +642,11 @@ export const zhCN = {
   ...behaviourZhCN,
   ...reportsZhCN,
   ...writeOffsZhCN,
+  ...incentivesZhCN,
+  ...messagingZhCN,
+  ...dunningZhCN,
+  ...lettersZhCN,
+  ...collectionsZhCN,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -15,6 +15,7 @@ import {
 } from '../navigation';
 import { useCan, useSession } from '../session';
 import { UserMenu } from './UserMenu';
+import { NotificationBell } from '../../features/messaging/NotificationBell';
 
 type MenuItem = Required<MenuProps>['items'][number];
 
@@ -79,6 +80,7 @@ export function AppShell() {
               {organization.name}
             </Typography.Text>
             <Flex align="center" gap={12}>
+              <NotificationBell />
               <LocaleSwitch />
               <UserMenu />
             </Flex>

@@ -11,6 +11,8 @@ import { Page } from '../../ui/Page';
 import { RecordAuditTrail } from '../audit/RecordAuditTrail';
 import { ContractsList } from '../contracts/ContractsList';
 import { CreditTab } from '../credit/CreditTab';
+import { CollectionsTab } from '../collections/TimelineTab';
+import { LettersTab } from '../letters/LettersTab';
 import { InvoicesList } from '../invoices/InvoicesList';
 import { ReceiptsList } from '../receipts/ReceiptsList';
 import { PaymentHistoryTab } from '../payment-behaviour/PaymentHistoryTab';
@@ -66,7 +68,13 @@ export function CustomerDetailPage() {
       ),
     },
     { key: 'credit', label: t('credit.tab'), children: <CreditTab customerId={id} /> },
+    {
+      key: 'collections',
+      label: t('collections.timeline.title'),
+      children: <CollectionsTab customerId={id} />,
+    },
     { key: 'ledger', label: t('customers.tab.ledger'), children: <LedgerTab customerId={id} /> },
+    { key: 'letters', label: t('letters.tab'), children: <LettersTab customerId={id} canWrite={canWrite} /> },
     { key: 'payment-history', label: t('behaviour.tab'), children: <PaymentHistoryTab customerId={id} /> },
     { key: 'contracts', label: t('customers.tab.contracts'), children: <ContractsList customerId={id} /> },
     { key: 'invoices', label: t('customers.tab.invoices'), children: <InvoicesList customerId={id} /> },
