@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { allowOldOverdue, issueInvoice, row, signUpOrganization, typeDate } from './support/journey';
 
 /**
  * The collection journey of issue 5: the worklist, a call with a promise to pay that pauses the ladder until its
@@ -15,7 +16,6 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
  * INV-B1 (quality): as of T+9 (19 days overdue: overdue notice and visit task) only 5,000.00 is chased.
  * The 催款函 as of T lists INV-A1 (the only overdue item of C-A): 12,345.67 = 人民币壹万贰仟叁佰肆拾伍元陆角柒分.
  */
-const password = 'correct horse battery staple';
 const slug = `collect-${Date.now().toString(36)}`;
 const ZONE = 'Asia/Shanghai';
 
@@ -43,66 +43,18 @@ type Seeded = { a: string; b: string };
 
 /** The organization, two customers and their overdue invoices, through the API (not the point here). */
 async function seed(page: Page): Promise<Seeded> {
-  const signup = await page.request.post('/api/auth/signup', {
-    data: {
-      organizationName: '催收演示机械有限公司',
-      slug,
-      adminName: '王财务',
-      email: `admin@${slug}.test`,
-      password,
-      timezone: ZONE,
-    },
-  });
-  expect(signup.ok(), await signup.text()).toBe(true);
-  const { csrfToken } = (await signup.json()) as { csrfToken: string };
-  let counter = 0;
-  const send = async (method: 'POST' | 'PUT', url: string, data: unknown) => {
-    counter += 1;
-    const response = await page.request.fetch(url, {
-      method,
-      data,
-      headers: { 'x-csrf-token': csrfToken, 'idempotency-key': `${slug}-${counter}` },
-    });
-    expect(response.ok(), `${url}: ${await response.text()}`).toBe(true);
-    return (await response.json()) as Record<string, unknown>;
-  };
+  const api = await signUpOrganization(page, { name: '催收演示机械有限公司', slug, timezone: ZONE });
   // The invoices are entered after they fell due; keep the customers off credit hold meanwhile.
-  const settings = (await (await page.request.get('/api/credit/settings')).json()) as Record<string, unknown>;
-  await send('PUT', '/api/credit/settings', {
-    warningBp: settings.warningBp,
-    overdueHoldDays: 3650,
-    disputeHoldThreshold: settings.disputeHoldThreshold,
-  });
-  const a = await send('POST', '/api/customers', { code: 'C-A', name: '华东机械有限公司' });
-  const b = await send('POST', '/api/customers', { code: 'C-B', name: '北方工业有限公司' });
-  const issue = async (customerId: unknown, number: string, dueInDays: number, amount: string) => {
-    const invoice = await send('POST', '/api/invoices', {
-      customerId,
-      number,
-      invoiceDate: addDays(T, dueInDays - 30),
-      dueDate: addDays(T, dueInDays),
-      amount,
-      description: '数控机床',
-    });
-    await send('POST', `/api/invoices/${String(invoice.id)}/issue`, {});
-  };
+  await allowOldOverdue(page, api);
+  const a = await api.post('/api/customers', { code: 'C-A', name: '华东机械有限公司' });
+  const b = await api.post('/api/customers', { code: 'C-B', name: '北方工业有限公司' });
+  const issue = (customerId: unknown, number: string, dueInDays: number, amount: string) =>
+    issueInvoice(api, customerId, number, [addDays(T, dueInDays - 30), addDays(T, dueInDays)], amount);
   await issue(a.id, 'INV-A1', -1, '12345.67');
   await issue(b.id, 'INV-B1', -10, '8000.00');
   return { a: String(a.id), b: String(b.id) };
 }
 
-async function typeDate(field: Locator, text: string) {
-  await field.click();
-  await field.fill(text);
-  await field.press('Enter');
-  await expect(field).toHaveValue(text);
-}
-
-function row(table: Locator, text: string): Locator {
-  return table.locator('tr.ant-table-row').filter({ hasText: text });
-}
-
-/** The worklist as a collector opens it: no 重新计算 needed, cases follow what happens to them. */
 /** A preview row's cells: customer, invoice, due date, days overdue, amount chased, step, policy. */
 async function expectPlanned(actions: Locator, invoice: string, step: string, cells: string[]) {
   const planned = row(actions, invoice).filter({ hasText: step });
@@ -110,6 +62,7 @@ async function expectPlanned(actions: Locator, invoice: string, step: string, ce
   await expect(planned.locator('td')).toHaveText(cells);
 }
 
+/** The worklist as a collector opens it: no 重新计算 needed, cases follow what happens to them. */
 async function openWorklist(page: Page) {
   await page.goto('/collections');
   await expect(page.getByTestId('worklist-refreshed-at')).toContainText('计算于');

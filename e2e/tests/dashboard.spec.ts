@@ -9,6 +9,14 @@ import {
   type Page,
 } from '@playwright/test';
 import ExcelJS from 'exceljs';
+import {
+  PASSWORD,
+  allowOldOverdue,
+  inviteSalesperson,
+  issueInvoice,
+  pickOption,
+  signUpOrganization,
+} from './support/journey';
 
 /**
  * The management dashboard of issue 4: seed a ledger through the API, open the dashboard as of 2026-06-30, filter
@@ -22,85 +30,20 @@ import ExcelJS from 'exceljs';
  * Everyone: open 40,000.00, overdue 35,000.00; invoiced 43,000.00 and collected 3,000.00 in 2026-01-01…06-30.
  * 张三 only: open 15,000.00, overdue 10,000.00, invoiced 15,000.00, collected 0.00.
  */
-const password = 'correct horse battery staple';
 const slug = `dash-${Date.now().toString(36)}`;
 const PERIOD = 'from=2026-01-01&to=2026-06-30';
 
-type Api = {
-  post: (url: string, data: unknown) => Promise<Record<string, unknown>>;
-  put: (url: string, data: unknown) => Promise<Record<string, unknown>>;
-};
-
-function apiOf(request: APIRequestContext, csrfToken: string): Api {
-  let counter = 0;
-  const send = async (method: 'POST' | 'PUT', url: string, data: unknown) => {
-    counter += 1;
-    const response = await request.fetch(url, {
-      method,
-      data,
-      headers: { 'x-csrf-token': csrfToken, 'idempotency-key': `${slug}-${counter}` },
-    });
-    expect(response.ok(), `${url}: ${await response.text()}`).toBe(true);
-    return (await response.json()) as Record<string, unknown>;
-  };
-  return { post: (url, data) => send('POST', url, data), put: (url, data) => send('PUT', url, data) };
-}
-
-async function invite(api: Api, accept: APIRequestContext, name: string, teamId: string | null) {
-  const email = `${name === '张三' ? 'zhang' : 'li'}@${slug}.test`;
-  const { token } = await api.post('/api/invitations', { email, role: 'salesperson', teamId });
-  const accepted = await accept.post(`/api/invitations/by-token/${String(token)}/accept`, {
-    data: { name, password },
-  });
-  expect(accepted.ok(), await accepted.text()).toBe(true);
-  const body = (await accepted.json()) as { user: { id: string } };
-  return body.user.id;
-}
-
-async function issueInvoice(
-  api: Api,
-  customerId: string,
-  number: string,
-  dates: [string, string],
-  amount: string,
-) {
-  const invoice = await api.post('/api/invoices', {
-    customerId,
-    number,
-    invoiceDate: dates[0],
-    dueDate: dates[1],
-    amount,
-    description: '数控机床',
-  });
-  await api.post(`/api/invoices/${String(invoice.id)}/issue`, {});
-  return String(invoice.id);
-}
-
 /** Seeds the ledger above; the page's own context holds the admin's session afterwards. */
 async function seed(page: Page, accept: APIRequestContext) {
-  const signup = await page.request.post('/api/auth/signup', {
-    data: {
-      organizationName: '回款看板演示有限公司',
-      slug,
-      adminName: '王财务',
-      email: `admin@${slug}.test`,
-      password,
-    },
-  });
-  expect(signup.ok(), await signup.text()).toBe(true);
-  const { csrfToken } = (await signup.json()) as { csrfToken: string };
-  const api = apiOf(page.request, csrfToken);
-  // The history is entered months late: by today every one of these invoices is long overdue, which would put the
-  // customer on credit hold (停止供货) after the first; allow ten years past due before holding.
-  const settings = (await (await page.request.get('/api/credit/settings')).json()) as Record<string, unknown>;
-  await api.put('/api/credit/settings', {
-    warningBp: settings.warningBp,
-    overdueHoldDays: 3650,
-    disputeHoldThreshold: settings.disputeHoldThreshold,
-  });
+  const api = await signUpOrganization(page, { name: '回款看板演示有限公司', slug });
+  await allowOldOverdue(page, api);
   const team = await api.post('/api/teams', { name: '华东', parentId: null, managerUserId: null });
-  const zhang = await invite(api, accept, '张三', String(team.id));
-  const li = await invite(api, accept, '李四', null);
+  const zhang = await inviteSalesperson(api, accept, {
+    name: '张三',
+    email: `zhang@${slug}.test`,
+    teamId: String(team.id),
+  });
+  const li = await inviteSalesperson(api, accept, { name: '李四', email: `li@${slug}.test`, teamId: null });
   const a = await api.post('/api/customers', { code: 'C-A', name: '华东机械有限公司', ownerUserId: zhang });
   const b = await api.post('/api/customers', { code: 'C-B', name: '北方工业有限公司', ownerUserId: li });
   await issueInvoice(api, String(a.id), 'INV-A1', ['2026-04-01', '2026-05-01'], '10000.00');
@@ -121,16 +64,6 @@ async function seed(page: Page, accept: APIRequestContext) {
   });
   // 北方工业 owes 25,000.00 against a 10,000.00 limit: on credit hold, which the dashboard's holds panel names.
   await api.put(`/api/customers/${String(b.id)}/credit-limit`, { limit: '10000.00', reason: '授信额度' });
-}
-
-/** Picks an option in an antd Select from that select's own listbox (see ledger.spec.ts). */
-async function pickOption(page: Page, select: Locator, optionText: string) {
-  await select.click();
-  const listId = await select.locator('input').first().getAttribute('aria-controls');
-  expect(listId, 'select has a listbox').toBeTruthy();
-  const dropdown = page.locator('.ant-select-dropdown').filter({ has: page.locator(`[id="${listId}"]`) });
-  await dropdown.locator('.ant-select-item-option').filter({ hasText: optionText }).first().click();
-  await expect(select).toContainText(optionText);
 }
 
 async function expectStats(page: Page, values: Record<string, string>) {
@@ -176,6 +109,7 @@ test('dashboard: charts, a salesperson filter, a bucket drill-down and exports',
   await expect(page.getByTestId('credit-holds-panel')).toContainText('C-B · 北方工业有限公司');
 
   await pickOption(page, page.getByTestId('filter-salesperson'), '张三');
+  await expect(page.getByTestId('filter-salesperson')).toContainText('张三');
   await expect(page).toHaveURL(/salespersonId=/);
   await expectStats(page, {
     open: '¥15,000.00',
@@ -227,7 +161,7 @@ test('aging page: a table cell opens its invoices', async ({ page }) => {
   await page.goto('/login');
   await page.locator('#organizationSlug').fill(slug);
   await page.locator('#email').fill(`admin@${slug}.test`);
-  await page.locator('#password').fill(password);
+  await page.locator('#password').fill(PASSWORD);
   await page.getByTestId('login-submit').click();
   await expect(page.getByTestId('org-name')).toBeVisible();
   await page.goto('/aging?asOf=2026-06-30&by=customer');

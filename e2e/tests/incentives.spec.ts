@@ -9,6 +9,15 @@ import {
   type Page,
 } from '@playwright/test';
 import ExcelJS from 'exceljs';
+import {
+  allowOldOverdue,
+  inviteSalesperson,
+  issueInvoice,
+  pickOption,
+  row,
+  signUpOrganization,
+  typeDate,
+} from './support/journey';
 
 /**
  * The incentives journey of issue 6: set September 2026's organization collection target and split it to two
@@ -32,84 +41,21 @@ import ExcelJS from 'exceljs';
  *   李四 40,000.00 (4,000.00, 10.0 %, shortfall 36,000.00); organization 33,333.33, 33.3 %, shortfall 66,666.67.
  * Reversing INV-A4's 5,000.00 on 2026-10-15 (after September is locked) claws back −25.00 in October.
  */
-const password = 'correct horse battery staple';
 const slug = `incent-${Date.now().toString(36)}`;
-
-type Api = { post: (url: string, data: unknown) => Promise<Record<string, unknown>> };
-
-function apiOf(request: APIRequestContext, csrfToken: string): Api & { put: Api['post'] } {
-  let counter = 0;
-  const send = async (method: 'POST' | 'PUT', url: string, data: unknown) => {
-    counter += 1;
-    const response = await request.fetch(url, {
-      method,
-      data,
-      headers: { 'x-csrf-token': csrfToken, 'idempotency-key': `${slug}-${counter}` },
-    });
-    expect(response.ok(), `${url}: ${await response.text()}`).toBe(true);
-    return (await response.json()) as Record<string, unknown>;
-  };
-  return { post: (url, data) => send('POST', url, data), put: (url, data) => send('PUT', url, data) };
-}
-
-async function invite(api: Api, accept: APIRequestContext, name: string, login: string) {
-  const { token } = await api.post('/api/invitations', {
-    email: `${login}@${slug}.test`,
-    role: 'salesperson',
-    teamId: null,
-  });
-  const accepted = await accept.post(`/api/invitations/by-token/${String(token)}/accept`, {
-    data: { name, password },
-  });
-  expect(accepted.ok(), await accepted.text()).toBe(true);
-  return ((await accepted.json()) as { user: { id: string } }).user.id;
-}
-
-async function issueInvoice(
-  api: Api,
-  customerId: unknown,
-  number: string,
-  dates: [string, string],
-  amount: string,
-) {
-  const invoice = await api.post('/api/invoices', {
-    customerId,
-    number,
-    invoiceDate: dates[0],
-    dueDate: dates[1],
-    amount,
-    description: '数控机床',
-  });
-  await api.post(`/api/invoices/${String(invoice.id)}/issue`, {});
-  return String(invoice.id);
-}
 
 /**
  * The ledger the journey starts from, through the API (not the point here): the organization, two salespeople,
  * their customers and invoices, and 李四's receipt. 张三's receipt is recorded through the page.
  */
 async function seed(page: Page, accept: APIRequestContext) {
-  const signup = await page.request.post('/api/auth/signup', {
-    data: {
-      organizationName: '激励演示机械有限公司',
-      slug,
-      adminName: '王财务',
-      email: `admin@${slug}.test`,
-      password,
-    },
+  const api = await signUpOrganization(page, { name: '激励演示机械有限公司', slug });
+  await allowOldOverdue(page, api);
+  const zhang = await inviteSalesperson(api, accept, {
+    name: '张三',
+    email: `zhang@${slug}.test`,
+    teamId: null,
   });
-  expect(signup.ok(), await signup.text()).toBe(true);
-  const { csrfToken } = (await signup.json()) as { csrfToken: string };
-  const api = apiOf(page.request, csrfToken);
-  // The invoices are entered long after they fell due; keep the customers off credit hold meanwhile.
-  const settings = (await (await page.request.get('/api/credit/settings')).json()) as Record<string, unknown>;
-  await api.put('/api/credit/settings', {
-    warningBp: settings.warningBp,
-    overdueHoldDays: 3650,
-    disputeHoldThreshold: settings.disputeHoldThreshold,
-  });
-  const zhang = await invite(api, accept, '张三', 'zhang');
-  const li = await invite(api, accept, '李四', 'li');
+  const li = await inviteSalesperson(api, accept, { name: '李四', email: `li@${slug}.test`, teamId: null });
   const a = await api.post('/api/customers', { code: 'C-A', name: '华东机械有限公司', ownerUserId: zhang });
   const b = await api.post('/api/customers', { code: 'C-B', name: '北方工业有限公司', ownerUserId: li });
   await issueInvoice(api, a.id, 'INV-A1', ['2026-08-20', '2026-09-30'], '20000.00');
@@ -129,29 +75,6 @@ async function seed(page: Page, accept: APIRequestContext) {
     allocatedOn: '2026-09-10',
     lines: [{ invoiceId: b1, amount: '4000.00' }],
   });
-}
-
-/**
- * Picks an option in an antd Select from that select's own listbox (see ledger.spec.ts). No search is typed: the
- * lists here are short, and a search would replace the options under the pointer while its answer arrives.
- */
-async function pickOption(page: Page, select: Locator, optionText: string) {
-  await select.click();
-  const listId = await select.locator('input').first().getAttribute('aria-controls');
-  expect(listId, 'select has a listbox').toBeTruthy();
-  const dropdown = page.locator('.ant-select-dropdown').filter({ has: page.locator(`[id="${listId}"]`) });
-  await dropdown.locator('.ant-select-item-option').filter({ hasText: optionText }).first().click();
-}
-
-async function typeDate(field: Locator, text: string) {
-  await field.click();
-  await field.fill(text);
-  await field.press('Enter');
-  await expect(field).toHaveValue(text);
-}
-
-function row(table: Locator, text: string): Locator {
-  return table.locator('tr.ant-table-row').filter({ hasText: text });
 }
 
 async function setAndSplitTarget(page: Page) {
