@@ -155,6 +155,19 @@ describe('placeholders', () => {
     );
   });
 
+  it('drops a bracketed aside whose placeholder is empty, and keeps it when there is a value', () => {
+    const values = placeholderValues(dunningData(), { deadlineDays: 10 });
+    const zh = '请与我公司财务部联系（电话：{{company.phone}}）。';
+    const en = 'Please contact our finance department (telephone {{company.phone}}).';
+    expect(fillPlaceholders(zh, { ...values, 'company.phone': '' })).toBe('请与我公司财务部联系。');
+    expect(fillPlaceholders(en, { ...values, 'company.phone': '' })).toBe(
+      'Please contact our finance department.',
+    );
+    expect(fillPlaceholders(zh, { ...values, 'company.phone': '021-5555' })).toBe(
+      '请与我公司财务部联系（电话：021-5555）。',
+    );
+  });
+
   it('totals per currency, never mixing them', () => {
     const data = dunningData();
     data.items.push({

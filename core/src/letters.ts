@@ -95,11 +95,18 @@ export function unknownPlaceholders(
   );
 }
 
-/** Replaces each {{name}} by its value; an empty value leaves nothing behind, never the braces. */
+/** A bracketed aside around one placeholder, e.g. （电话：{{company.phone}}） or (telephone {{company.phone}}). */
+const ASIDE_PATTERN = /\s?[（(][^（）()]*?\{\{\s*([^{}]*?)\s*\}\}[^（）()]*?[）)]/g;
+
+/**
+ * Replaces each {{name}} by its value; an empty value leaves nothing behind, never the braces. An aside in brackets
+ * whose only placeholder is empty goes too, so a letterhead without a telephone does not print 「（电话：）」.
+ */
 export function fillPlaceholders(text: string, values: Readonly<Record<LetterPlaceholder, string>>): string {
-  return text.replace(PLACEHOLDER_PATTERN, (_whole, name: string) =>
-    isLetterPlaceholder(name) ? values[name] : '',
-  );
+  const valueOf = (name: string) => (isLetterPlaceholder(name) ? values[name] : '');
+  return text
+    .replace(ASIDE_PATTERN, (aside, name: string) => (valueOf(name) === '' ? '' : aside))
+    .replace(PLACEHOLDER_PATTERN, (_whole, name: string) => valueOf(name));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
