@@ -7,6 +7,7 @@
  *   npx tsx bench/worklist.ts                          # 520,000 invoices ≈ 300,000 open items
  *   npx tsx bench/worklist.ts --invoices 50000         # smaller, for quick iterations
  *   npx tsx bench/worklist.ts --reuse                  # keep the generated database and reuse it next time
+ *   npx tsx bench/worklist.ts --reuse --slug bench-dunning  # reuse a copy of bench/dunning.ts's ledger
  *
  * PostgreSQL: BENCH_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres; a database named after the size
  * is created (and dropped afterwards unless --reuse).
@@ -30,6 +31,8 @@ const { values: options } = parseArgs({
     invoices: { type: 'string', default: '520000' },
     runs: { type: 'string', default: '15' },
     reuse: { type: 'boolean', default: false },
+    // A copied ledger (e.g. CREATE DATABASE bench_worklist_520000 TEMPLATE bench_dunning_520000) keeps its slug.
+    slug: { type: 'string', default: 'bench-worklist' },
   },
 });
 
@@ -37,7 +40,7 @@ const INVOICES = Number(options.invoices);
 const CUSTOMERS = Math.max(1, Math.floor(INVOICES / 50));
 const RUNS = Number(options.runs);
 const ANCHOR = '2026-11-20';
-const SLUG = 'bench-worklist';
+const SLUG = options.slug;
 const clock: Clock = { now: () => new Date(`${ANCHOR}T04:00:00Z`) };
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
