@@ -32,6 +32,8 @@ export const agingQuerySchema = z.object({
   by: z.enum(AGING_DIMENSIONS).default('customer'),
   basis: z.enum(AGING_BASES).default('due_date'),
   view: z.enum(AGING_VIEWS).default('buckets'),
+  /** `exclude`: open disputes' disputed amounts leave their buckets for a column of their own, `disputed`. */
+  disputes: z.enum(['include', 'exclude']).default('include'),
 });
 
 const decimal = z.string().describe('Exact decimal amount, e.g. "1234.56"');
@@ -61,12 +63,16 @@ export const agingReportSchema = z.object({
   by: z.enum(AGING_DIMENSIONS),
   basis: z.enum(AGING_BASES),
   view: z.enum(AGING_VIEWS),
-  /** Column keys in order: bucket keys, class keys, or years of origin. */
+  disputes: z.enum(['include', 'exclude']),
+  /** Column keys in order: bucket keys, class keys, or years of origin; then `disputed` when disputes are excluded. */
   columns: z.array(z.string()),
   /** One section per currency, base currency first; amounts are never converted. */
   currencies: z.array(agingCurrencySectionSchema),
 });
 export type AgingReport = z.infer<typeof agingReportSchema>;
+
+/** The column that holds open disputes' amounts when a report leaves them out of their buckets. */
+export const DISPUTED_COLUMN = 'disputed';
 
 export const agingItemsQuerySchema = pageQuerySchema.extend({
   ...reportFilterFields,

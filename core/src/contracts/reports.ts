@@ -133,6 +133,7 @@ export function agingColumnLabel(key: string, locale: Locale): string {
     return receivableClassLabel(key as ReceivableClass, locale);
   }
   if (key === 'not_due') return locale === 'zh-CN' ? '未到期' : 'Not due';
+  if (key === 'disputed') return locale === 'zh-CN' ? '争议金额' : 'Disputed';
   if (key === 'normal') return locale === 'zh-CN' ? '正常产品' : 'Normal product';
   if (key === 'abnormal') return locale === 'zh-CN' ? '不正常产品' : 'Abnormal product';
   const over = /^over_(\d+)$/.exec(key);

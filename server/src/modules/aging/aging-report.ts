@@ -8,6 +8,7 @@ import {
   type AgingSettings,
 } from '@huikuan/core';
 import {
+  DISPUTED_COLUMN,
   PRODUCT_CONDITIONS,
   type AgingDimension,
   type AgingReport,
@@ -32,7 +33,14 @@ import {
 } from './open-items';
 import type { ReportFilter } from './report-filter';
 
-export type AgingParams = { asOf: string; by: AgingDimension; basis: AgingBasis; view: AgingView };
+export type AgingParams = {
+  asOf: string;
+  by: AgingDimension;
+  basis: AgingBasis;
+  view: AgingView;
+  /** Open disputes' disputed amounts go to a last column, `disputed`, instead of their buckets. */
+  excludeDisputed?: boolean | undefined;
+};
 
 /** One group's amounts in one currency, money in minor units; `columns` is indexed like the report's columns. */
 export type AgingGroup = {
@@ -181,11 +189,14 @@ async function agingFromLedger(
     scope,
     filter,
     abnormalAsOf: params.view === 'condition' ? params.asOf : undefined,
+    disputedAsOf: params.excludeDisputed === true ? params.asOf : undefined,
     labels: params.by !== 'customer',
   });
   const { ledger } = view;
   const open = openAt(ledger, dayOf(params.asOf));
-  const { column, columns } = ledgerColumns(view, settings, params, dayOf(params.asOf), open);
+  const ranged = ledgerColumns(view, settings, params, dayOf(params.asOf), open);
+  const { column } = ranged;
+  const columns = view.disputed === null ? ranged.columns : [...ranged.columns, DISPUTED_COLUMN];
   const width = columns.length;
   const currencies = ledger.currencies.length;
   // Per customer first (owner and team follow the customer), then mapped to the group.
@@ -197,6 +208,8 @@ async function agingFromLedger(
     const cell = ((customer[slot] ?? 0) * currencies + (currency[slot] ?? 0)) * width + col;
     sums[cell] = (sums[cell] ?? 0) + (open[slot] ?? 0);
   }
+  if (view.disputed !== null)
+    moveDisputed(view.disputed, column, open, sums, { currencies, width, customer, currency });
   // Groups summed in exact doubles into one shared array (a group is an offset into it), formatted at the end.
   const groupIndex = new Map<string, number>();
   const labels: { label: ReturnType<typeof groupOf>; currency: string }[] = [];
@@ -251,6 +264,29 @@ async function agingFromLedger(
     columns,
     groups: result.sort((a, b) => byCodePoint(a.key, b.key) || byCodePoint(a.currency, b.currency)),
   };
+}
+
+/**
+ * Moves each open item's disputed part (at most what is open) from its column to the last one, `disputed`, so the
+ * row's total, and so the check against the ledger, stays what it was.
+ */
+function moveDisputed(
+  disputed: Map<number, number>,
+  column: Int16Array,
+  open: Float64Array,
+  sums: Float64Array,
+  layout: { currencies: number; width: number; customer: Int32Array; currency: Uint8Array },
+): void {
+  for (const [slot, amount] of disputed) {
+    const col = column[slot] ?? -1;
+    const openMinor = open[slot] ?? 0;
+    if (col === -1 || openMinor <= 0) continue;
+    const part = Math.min(openMinor, amount);
+    const base =
+      ((layout.customer[slot] ?? 0) * layout.currencies + (layout.currency[slot] ?? 0)) * layout.width;
+    sums[base + col] = (sums[base + col] ?? 0) - part;
+    sums[base + layout.width - 1] = (sums[base + layout.width - 1] ?? 0) + part;
+  }
 }
 
 /** A group of the ledger path: amounts as exact integers in doubles until they are formatted. */
@@ -360,23 +396,36 @@ async function agingFromSql(
           ? conditionIndexSql(tenantId, params.asOf)
           : sql<number>`extract(year FROM o.invoice_date)::int`;
   const label = groupLabelSql(params.by, tenantId);
+  const isExcluding = params.excludeDisputed === true;
+  // Excluding disputes, each item is two rows: what is not disputed in its column, the disputed part in column −1.
+  const items = isExcluding
+    ? sql`FROM open_items o
+        CROSS JOIN LATERAL (SELECT LEAST(GREATEST(o.open_minor, 0), coalesce((SELECT sum(d.amount_minor)
+          FROM disputes d WHERE d.tenant_id = ${tenantId} AND d.invoice_id = o.id AND d.currency = o.currency
+            AND d.opened_on <= ${params.asOf}::date
+            AND (d.resolved_on IS NULL OR d.resolved_on > ${params.asOf}::date)), 0)) AS part) dp
+        CROSS JOIN LATERAL (VALUES (${column}, o.open_minor - dp.part), (-1, dp.part)) v(col, amount)`
+    : sql`FROM open_items o CROSS JOIN LATERAL (VALUES (${column}, o.open_minor)) v(col, amount)`;
   const result = await sql<AggregateRow>`
     ${openItemsCte(tenantId, params.asOf, params.basis, scope, filter)}
     SELECT g.group_id, ${label.key} AS key, ${label.name} AS name, g.currency, g.col, g.amount::bigint AS amount
     FROM (
-      SELECT ${groupIdSql(params.by)} AS group_id, o.currency, ${column} AS col, sum(o.open_minor) AS amount
-      FROM open_items o
+      SELECT ${groupIdSql(params.by)} AS group_id, o.currency, v.col, sum(v.amount) AS amount
+      ${items}
       GROUP BY 1, 2, 3
     ) g
     ${label.join}`.execute(tx);
-  const columns =
+  const ranged =
     params.view === 'buckets'
       ? bucketKeys(settings.bucketBoundsDays)
       : params.view === 'classes'
         ? [...RECEIVABLE_CLASSES]
         : params.view === 'condition'
           ? [...PRODUCT_CONDITIONS]
-          : [...new Set(result.rows.map((row) => String(row.col)))].sort(byCodePoint);
+          : [...new Set(result.rows.filter((row) => row.col !== -1).map((row) => String(row.col)))].sort(
+              byCodePoint,
+            );
+  const columns = isExcluding ? [...ranged, DISPUTED_COLUMN] : ranged;
   return { columns, groups: groupRows(result.rows, columns, params.view === 'vintage') };
 }
 
@@ -410,7 +459,8 @@ function groupRows(
       };
       groups.set(mapKey, group);
     }
-    const index = isVintage ? columns.indexOf(String(row.col)) : row.col;
+    const index =
+      row.col === -1 ? columns.length - 1 : isVintage ? columns.indexOf(String(row.col)) : row.col;
     group.columnsMinor[index] = (group.columnsMinor[index] ?? 0n) + row.amount;
     group.totalMinor += row.amount;
   }
@@ -463,13 +513,22 @@ export async function agingReport(
     by: AgingDimension;
     basis: AgingBasis;
     view: AgingView;
+    disputes?: 'include' | 'exclude' | undefined;
   } & ReportFilter,
 ): Promise<AgingReport> {
   return deps.db.tenant(actor.tenantId, async (tx) => {
     const context = await loadAgingContext(tx, actor.tenantId);
     await tuneForReport(tx);
     const asOf = query.asOf ?? todayIn(deps.clock, context.timezone);
-    const params = { asOf, by: query.by, basis: query.basis, view: query.view };
+    const disputes = query.disputes ?? 'include';
+    const params = {
+      asOf,
+      by: query.by,
+      basis: query.basis,
+      view: query.view,
+      excludeDisputed: disputes === 'exclude',
+    };
+    const shown = { asOf, by: query.by, basis: query.basis, view: query.view, disputes };
     const filter = { teamId: query.teamId, salespersonId: query.salespersonId };
     const scope = recordScope(actor);
     if (isLedgerDimension(params.by)) {
@@ -481,9 +540,9 @@ export async function agingReport(
         params,
         filter,
       )) as LedgerAging;
-      return { ...params, columns: aging.columns, currencies: ledgerSections(aging, context.baseCurrency) };
+      return { ...shown, columns: aging.columns, currencies: ledgerSections(aging, context.baseCurrency) };
     }
     const result = await computeAging(tx, actor.tenantId, scope, context.settings, params, filter);
-    return { ...params, columns: result.columns, currencies: toReportSections(result, context.baseCurrency) };
+    return { ...shown, columns: result.columns, currencies: toReportSections(result, context.baseCurrency) };
   });
 }

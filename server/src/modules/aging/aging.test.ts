@@ -611,3 +611,55 @@ describe('aging settings', () => {
     expect((await aging(other, 'asOf=2026-11-22')).columns).toEqual(Object.keys(ZERO_BUCKETS));
   });
 });
+
+describe('aging without disputed amounts', () => {
+  // In the other organization, so the hand ledger above stays as it is (that one holds only X1, 7.77 of 2026):
+  // D1 10,000.00 invoiced 2026-09-01, due 2026-10-01, of which 2,500.00 disputed (quality) from 2026-11-22, the
+  // test clock's today.
+  it('moves the open disputes’ amounts to a column of their own, the total unchanged, on both paths', async () => {
+    const customerId = await seedCustomer(t, other.tenantId, { code: 'D-1' });
+    const invoiceId = await seedInvoice(t, other.tenantId, {
+      customerId,
+      totalMinor: 1_000_000n,
+      invoiceDate: '2026-09-01',
+      dueDate: '2026-10-01',
+      number: 'D1',
+    });
+    const raised = await other.request('POST', '/api/disputes', {
+      customerId,
+      invoiceId,
+      amount: '2500.00',
+      reasonCode: 'quality',
+    });
+    expect(raised.statusCode, raised.body).toBe(201);
+
+    const included = await aging(other, 'asOf=2026-11-22');
+    expect(included.disputes).toBe('include');
+    expect(included.columns).toEqual(Object.keys(ZERO_BUCKETS));
+    const d1 = (report: AgingReport) => cny(report).rows.find((row) => row.key === 'D-1');
+    expect(d1(included)?.columns).toEqual({ ...ZERO_BUCKETS, '31-60': '10000.00' });
+
+    // 52 days past due: 7,500.00 stays in 31–60, 2,500.00 is disputed.
+    const excluded = await aging(other, 'asOf=2026-11-22&disputes=exclude');
+    expect(excluded.columns).toEqual([...Object.keys(ZERO_BUCKETS), 'disputed']);
+    expect(d1(excluded)).toEqual({
+      id: customerId,
+      key: 'D-1',
+      name: 'Customer D-1',
+      columns: { ...ZERO_BUCKETS, '31-60': '7500.00', disputed: '2500.00' },
+      total: '10000.00',
+    });
+    expect(cny(excluded).total).toBe('10007.77');
+    // The day before, the dispute was not raised yet.
+    const dayBefore = d1(await aging(other, 'asOf=2026-11-21&disputes=exclude'));
+    expect(dayBefore?.columns).toEqual({ ...ZERO_BUCKETS, '31-60': '10000.00', disputed: '0.00' });
+    // By contract: the SQL path, the same split.
+    const byContract = cny(await aging(other, 'asOf=2026-11-22&by=contract&disputes=exclude'));
+    expect(
+      byContract.rows.map((row) => [row.key, row.columns['31-60'], row.columns.disputed, row.total]),
+    ).toEqual([['(none)', '7500.00', '2500.00', '10007.77']]);
+    const vintage = await aging(other, 'asOf=2026-11-22&by=contract&view=vintage&disputes=exclude');
+    expect(vintage.columns).toEqual(['2026', 'disputed']);
+    expect(cny(vintage).totals).toEqual({ '2026': '7507.77', disputed: '2500.00' });
+  });
+});

@@ -269,6 +269,8 @@ export type LedgerView = {
   selected: CustomerSelection;
   /** Invoice slots of the `abnormalAsOf` request (product condition), when asked for. */
   abnormal: Set<number> | null;
+  /** Open disputes' amounts by invoice slot as of the `disputedAsOf` request, when asked for. */
+  disputed: Map<number, number> | null;
   /** Salespeople (email, name) and teams (name) by id, when asked for. */
   users: Map<string, { email: string; name: string }>;
   teams: Map<string, string>;
@@ -287,6 +289,7 @@ type RefreshRow = {
   selected: string | null;
   balances: string | null;
   abnormal: string | null;
+  disputed: string | null;
   users: string | null;
   teams: string | null;
 };
@@ -296,6 +299,8 @@ export type LedgerRequest = {
   filter?: ReportFilter | undefined;
   /** Ask for the invoices whose product condition is abnormal as of this date. */
   abnormalAsOf?: string | undefined;
+  /** Ask for the amounts of the disputes open on this date, by invoice. */
+  disputedAsOf?: string | undefined;
   /** Ask for the names of users and teams (grouping by salesperson or team). */
   labels?: boolean | undefined;
 };
@@ -335,6 +340,18 @@ function refreshStatement(
               ORDER BY ic.effective_on DESC, ic.created_at DESC LIMIT 1) latest ON true
             WHERE s.tenant_id = ${tenantId} AND latest.condition = 'abnormal'
               AND s.invoice_id IN (SELECT ic.invoice_id FROM invoice_conditions ic WHERE ic.tenant_id = ${tenantId}))`;
+  // A dispute is open on a date from the day it was raised until the day it was resolved or withdrawn.
+  const disputed =
+    request.disputedAsOf === undefined
+      ? sql`NULL::text`
+      : sql`(SELECT coalesce(json_agg(json_build_array(s.seq, d.amount::text)), '[]')::text FROM (
+              SELECT d.invoice_id, d.currency, sum(d.amount_minor) AS amount FROM disputes d
+              WHERE d.tenant_id = ${tenantId} AND d.invoice_id IS NOT NULL
+                AND d.opened_on <= ${request.disputedAsOf}::date
+                AND (d.resolved_on IS NULL OR d.resolved_on > ${request.disputedAsOf}::date)
+              GROUP BY d.invoice_id, d.currency) d
+            JOIN invoice_settlements s ON s.tenant_id = ${tenantId} AND s.invoice_id = d.invoice_id
+              AND s.currency = d.currency)`;
   return sql<RefreshRow>`
     WITH snap AS MATERIALIZED (
       SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin8, pg_snapshot_xmax(pg_current_snapshot()) AS xmax8,
@@ -378,6 +395,7 @@ function refreshStatement(
         SELECT ob.currency, sum(ob.open_minor) AS amount FROM customer_open_balances ob
         WHERE ob.tenant_id = ${tenantId} GROUP BY ob.currency) b) AS balances,
       ${abnormal} AS abnormal,
+      ${disputed} AS disputed,
       ${
         request.labels === true
           ? sql`(SELECT json_agg(json_build_array(u.id, u.email, u.name))::text FROM users u
@@ -391,9 +409,9 @@ function refreshStatement(
       } AS teams
     FROM snap
     UNION ALL
-    SELECT 1, chunk_no, chunk, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM invoice_chunks
+    SELECT 1, chunk_no, chunk, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM invoice_chunks
     UNION ALL
-    SELECT 2, chunk_no, chunk, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM movement_chunks
+    SELECT 2, chunk_no, chunk, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM movement_chunks
     ORDER BY 1, 2`;
 }
 
@@ -469,6 +487,12 @@ function agrees(ledger: TenantLedger, balancesJson: string | null): boolean {
   return true;
 }
 
+function exactAmount(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) throw new Error(`ledger copy: amount ${text} is not an exact integer`);
+  return value;
+}
+
 function viewOf(ledger: TenantLedger, row: RefreshRow): LedgerView {
   let selected: CustomerSelection = null;
   if (row.selected !== null) {
@@ -484,6 +508,14 @@ function viewOf(ledger: TenantLedger, row: RefreshRow): LedgerView {
       : new Set(
           (JSON.parse(row.abnormal) as number[]).map((seq) => ledger.slotOf(seq)).filter((slot) => slot >= 0),
         );
+  const disputed =
+    row.disputed === null
+      ? null
+      : new Map(
+          (JSON.parse(row.disputed) as [number, string][])
+            .map(([seq, amount]): [number, number] => [ledger.slotOf(seq), exactAmount(amount)])
+            .filter(([slot]) => slot >= 0),
+        );
   const users = new Map(
     (JSON.parse(row.users ?? '[]') as [string, string, string][]).map(([id, email, name]) => [
       id,
@@ -491,7 +523,7 @@ function viewOf(ledger: TenantLedger, row: RefreshRow): LedgerView {
     ]),
   );
   const teams = new Map(JSON.parse(row.teams ?? '[]') as [string, string][]);
-  return { ledger, selected, abnormal, users, teams };
+  return { ledger, selected, abnormal, disputed, users, teams };
 }
 
 /** Refreshes of one copy run one at a time, so a copy only ever moves forward (see ledgerView). */

@@ -1,4 +1,10 @@
-import { AGING_DIMENSIONS, AGING_VIEWS, agingColumnLabel, type AgingReport } from '@huikuan/core/contracts';
+import {
+  AGING_DIMENSIONS,
+  AGING_VIEWS,
+  DISPUTED_COLUMN,
+  agingColumnLabel,
+  type AgingReport,
+} from '@huikuan/core/contracts';
 import { Card, DatePicker, Empty, Flex, Segmented, Select, Skeleton, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useCallback, useMemo, useState } from 'react';
@@ -59,7 +65,10 @@ function AgingChart({ report, onDrill }: { report: AgingReport; onDrill: (target
         onDrill({
           by: report.by,
           key: row.id ?? 'none',
-          bucket: report.view === 'vintage' || report.view === 'condition' ? null : hit.column,
+          bucket:
+            report.view === 'vintage' || report.view === 'condition' || hit.column === DISPUTED_COLUMN
+              ? null
+              : hit.column,
           label: labelOf(row),
         });
       }}
@@ -120,6 +129,15 @@ export function AgingPage() {
             options={AGING_VIEWS.map((value) => ({ value, label: t(`aging.view.${value}`) }))}
             onChange={(view) => update({ view })}
             data-testid="aging-view"
+          />
+          <Segmented
+            value={state.disputes}
+            options={(['include', 'exclude'] as const).map((value) => ({
+              value,
+              label: t(`aging.disputes.${value}`),
+            }))}
+            onChange={(disputes) => update({ disputes })}
+            data-testid="aging-disputes"
           />
         </ReportFiltersBar>
       </Card>

@@ -1,4 +1,4 @@
-import { agingColumnLabel, type AgingReport } from '@huikuan/core/contracts';
+import { DISPUTED_COLUMN, agingColumnLabel, type AgingReport } from '@huikuan/core/contracts';
 import { Button, Table, Typography, type TableColumnsType } from 'antd';
 import { useCallback, useMemo } from 'react';
 import { useLocale } from '../../app/locale';
@@ -66,7 +66,13 @@ export function AgingTable({ report, section, onDrill }: AgingTableProps) {
         title: agingColumnLabel(column, locale),
         align: 'right' as const,
         render: (_: unknown, row: Row) =>
-          amount(row, row.columns[column] ?? '0', column, `aging-cell-${row.key}-${column}`),
+          amount(
+            row,
+            row.columns[column] ?? '0',
+            // The disputed column is not a bucket: it drills on the row, like a year of origin.
+            column === DISPUTED_COLUMN ? null : column,
+            `aging-cell-${row.key}-${column}`,
+          ),
       })),
       {
         key: 'total',

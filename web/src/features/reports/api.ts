@@ -75,6 +75,7 @@ export function useAgingReport(state: AgingPageState) {
           by: state.by,
           basis: state.basis,
           view: state.view,
+          disputes: state.disputes,
           ...filterParams(state),
         }),
         agingReportSchema,

@@ -14,7 +14,7 @@ describe('report filters in the URL', () => {
   it('reads the aging page state, falling back on anything malformed', () => {
     const state = agingStateFrom(
       new URLSearchParams(
-        `asOf=2026-06-30&by=team&basis=invoice_date&view=classes&teamId=${TEAM}&salespersonId=x`,
+        `asOf=2026-06-30&by=team&basis=invoice_date&view=classes&disputes=exclude&teamId=${TEAM}&salespersonId=x`,
       ),
       '2026-11-22',
     );
@@ -23,14 +23,18 @@ describe('report filters in the URL', () => {
       by: 'team',
       basis: 'invoice_date',
       view: 'classes',
+      disputes: 'exclude',
       teamId: TEAM,
       salespersonId: null,
     });
-    expect(agingStateFrom(new URLSearchParams('asOf=yesterday&by=planet'), '2026-11-22')).toMatchObject({
+    expect(
+      agingStateFrom(new URLSearchParams('asOf=yesterday&by=planet&disputes=maybe'), '2026-11-22'),
+    ).toMatchObject({
       asOf: '2026-11-22',
       by: 'customer',
       basis: 'due_date',
       view: 'buckets',
+      disputes: 'include',
     });
   });
 

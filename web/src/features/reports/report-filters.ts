@@ -15,7 +15,11 @@ export type AgingPageState = ReportFilters & {
   by: AgingDimension;
   basis: AgingBasisValue;
   view: AgingView;
+  /** `exclude` moves open disputes' amounts out of their buckets into a column of their own. */
+  disputes: AgingDisputesValue;
 };
+
+export type AgingDisputesValue = 'include' | 'exclude';
 
 /** One drill-down: the open items of one group (and optionally one bucket or class) of an aging grouping. */
 export type DrillTarget = {
@@ -53,6 +57,7 @@ export function agingStateFrom(params: URLSearchParams, today: string): AgingPag
     by: oneOf(params.get('by'), AGING_DIMENSIONS, 'customer'),
     basis: oneOf(params.get('basis'), ['due_date', 'invoice_date'] as const, 'due_date'),
     view: oneOf(params.get('view'), AGING_VIEWS, 'buckets'),
+    disputes: oneOf(params.get('disputes'), ['include', 'exclude'] as const, 'include'),
   };
 }
 
