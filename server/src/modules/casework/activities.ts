@@ -340,10 +340,7 @@ export async function planVisit(
         parentActivityId: visitId,
       });
     }
-    await refreshCases(tx, actor, todayDate, [customer.id]);
-    const [view] = await activityViews(tx, actor.tenantId, [visitId]);
-    if (!view) throw new Error('the visit just planned is missing');
-    return view;
+    return rescoredView(tx, actor, todayDate, customer.id, visitId, 'the visit just planned is missing');
   });
 }
 
@@ -414,10 +411,7 @@ export async function addNote(
       occurredOn: todayDate,
       isDone: true,
     });
-    await refreshCases(tx, actor, todayDate, [customer.id]);
-    const [view] = await activityViews(tx, actor.tenantId, [id]);
-    if (!view) throw new Error('the note is missing');
-    return view;
+    return rescoredView(tx, actor, todayDate, customer.id, id, 'the note is missing');
   });
 }
 
@@ -446,10 +440,7 @@ export async function createTask(
       assigneeUserId: input.assigneeUserId ?? actor.userId,
       invoiceIds: input.invoiceId ? [input.invoiceId] : [],
     });
-    await refreshCases(tx, actor, todayDate, [customer.id]);
-    const [view] = await activityViews(tx, actor.tenantId, [id]);
-    if (!view) throw new Error('the task is missing');
-    return view;
+    return rescoredView(tx, actor, todayDate, customer.id, id, 'the task is missing');
   });
 }
 
@@ -466,9 +457,21 @@ export async function completeTask(
     if (task.done_at !== null) throw conflict('the task is already done');
     await markDone(tx, actor, task.id, input.note ?? null);
     const todayDate = await today(tx, actor.tenantId, deps.clock);
-    await refreshCases(tx, actor, todayDate, [task.customer_id]);
-    const [view] = await activityViews(tx, actor.tenantId, [task.id]);
-    if (!view) throw new Error('the task is missing');
-    return view;
+    return rescoredView(tx, actor, todayDate, task.customer_id, task.id, 'the task is missing');
   });
+}
+
+/** After a write on a case: rescore the customer's case, then answer the activity as the timeline shows it. */
+async function rescoredView(
+  tx: Tx,
+  actor: Actor,
+  todayDate: CalendarDate,
+  customerId: string,
+  activityId: string,
+  missing: string,
+): Promise<Activity> {
+  await refreshCases(tx, actor, todayDate, [customerId]);
+  const [view] = await activityViews(tx, actor.tenantId, [activityId]);
+  if (!view) throw new Error(missing);
+  return view;
 }
