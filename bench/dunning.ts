@@ -25,6 +25,7 @@ import { createOrganizationIn } from '../server/src/modules/organization/create-
 import { openDatabase, type Database } from '../server/src/platform/db';
 import { migrate } from '../server/src/platform/migrate';
 import { generateLedger, ledgerCounts } from './ledger-generator';
+import { adminUrl, ensureDatabase } from './bench-database';
 
 const { values: options } = parseArgs({
   options: {
@@ -40,25 +41,6 @@ const CUSTOMERS = Math.max(1, Math.floor(INVOICES / 50));
 const ANCHOR = '2026-11-20';
 const SLUG = 'bench-dunning';
 const log = (line: string) => process.stdout.write(`${line}\n`);
-
-function adminUrl(): string {
-  return process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-}
-
-async function ensureDatabase(name: string, reuse: boolean): Promise<string> {
-  const admin = new pg.Client({ connectionString: adminUrl() });
-  await admin.connect();
-  try {
-    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (exists.rowCount && !reuse) await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
-    if (!exists.rowCount || !reuse) await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(adminUrl());
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 async function prepare(db: Database, url: string): Promise<string> {
   await migrate(db);

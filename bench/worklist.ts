@@ -25,6 +25,7 @@ import { openDatabase, type Database } from '../server/src/platform/db';
 import { migrate } from '../server/src/platform/migrate';
 import type { Actor } from '../server/src/platform/request-context';
 import { generateLedger, ledgerCounts } from './ledger-generator';
+import { adminUrl, ensureDatabase } from './bench-database';
 
 const { values: options } = parseArgs({
   options: {
@@ -43,25 +44,6 @@ const ANCHOR = '2026-11-20';
 const SLUG = options.slug;
 const clock: Clock = { now: () => new Date(`${ANCHOR}T04:00:00Z`) };
 const log = (line: string) => process.stdout.write(`${line}\n`);
-
-function adminUrl(): string {
-  return process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-}
-
-async function ensureDatabase(name: string, reuse: boolean): Promise<string> {
-  const admin = new pg.Client({ connectionString: adminUrl() });
-  await admin.connect();
-  try {
-    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (exists.rowCount && !reuse) await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
-    if (!exists.rowCount || !reuse) await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(adminUrl());
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 async function vacuum(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
