@@ -1,4 +1,4 @@
-import { placeDunningCreditHolds } from '../credit/dunning-holds';
+import { placeDunningCreditHolds } from '../credit/dunning-hold-executor';
 import { registerDunningJobs } from './dunning-jobs';
 import { registerBatchStepExecutor } from './step-registry';
 
