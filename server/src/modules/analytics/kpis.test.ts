@@ -13,6 +13,7 @@ import { testEngine } from '../../../test/support/test-db';
 import { kpiReport, registerKpiCommands } from '../../cli/kpi-commands';
 import { registerReportCommands } from '../../cli/report-commands';
 import { invoiceBalancesAsOf } from '../receipts/balances';
+import { kpiTotals, totalsKey, type KpiPeriod } from './kpi-inputs';
 import { seedCreditNote, seedCustomer, seedInvoice, seedVoid } from '../receipts/test-fixtures';
 
 /**
@@ -543,6 +544,20 @@ async function seedRandomLedger(customerId: string, invoices: RandomInvoice[]): 
   return ids;
 }
 
+/** One customer's balance totals (and its plan's) per period, straight from kpiTotals. */
+async function totalsOf(customerId: string, periods: KpiPeriod[]) {
+  const totals = await t.db.tenant(tenantId, (tx) =>
+    kpiTotals(tx, tenantId, periods, 'customer', { kind: 'all' }),
+  );
+  return periods.flatMap((_, idx) => {
+    const key = totalsKey(idx, customerId, 'CNY');
+    const balance = totals.balances.get(key);
+    // A cell that saw a movement after the period has an all-zero row: the same as none (no KPI row shows it).
+    const zero = balance === undefined || Object.values(balance).every((amount) => amount === 0n);
+    return [{ idx, balance: zero ? undefined : balance, plan: totals.plans.get(key) }];
+  });
+}
+
 async function openSum(ids: string[], asOf: CalendarDate): Promise<bigint> {
   const balances = await t.db.tenant(tenantId, (tx) => invoiceBalancesAsOf(tx, tenantId, ids, asOf));
   return [...balances.values()].reduce((sum, balance) => sum + balance.openMinor, 0n);
@@ -575,6 +590,30 @@ describe('collected = B + S − E (property)', () => {
           expect(minor(row?.collected)).toBe(
             minor(row?.received) + minor(row?.credited) + minor(row?.writtenOff) + minor(row?.voided),
           );
+          // C: what balances.ts has open at `to` on the invoices dated by then and not yet due.
+          const notYetDue = ids.filter((_, index) => {
+            const invoice = invoices[index];
+            return (
+              invoice !== undefined &&
+              at(invoice.dayOffset) <= to &&
+              at(invoice.dayOffset + invoice.dueAfterDays) >= to
+            );
+          });
+          expect(minor(row?.endingCurrentAR)).toBe(await openSum(notYetDue, to));
+          // Several periods at once give each period what it gives alone (the trend's loops).
+          const middle = at(startDay + Math.floor(lengthDays / 2));
+          const halves: KpiPeriod[] = [
+            { from, to: middle },
+            { from: addDays(middle, 1), to: addDays(to, 1) },
+          ];
+          const together = await totalsOf(customerId, halves);
+          expect(together).toEqual([
+            ...(await totalsOf(customerId, [halves[0] ?? { from, to }])),
+            ...(await totalsOf(customerId, [halves[1] ?? { from, to }])).map((totals) => ({
+              ...totals,
+              idx: 1,
+            })),
+          ]);
         },
       ),
       { numRuns: 25 },
