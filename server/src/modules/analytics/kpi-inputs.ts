@@ -13,13 +13,15 @@ import {
   type DayPeriod,
   type MonthRow,
 } from './balance-scan';
-
-type PlanRow = { idx: number; group_key: string; currency: string; due: bigint; received: bigint };
+import { withPlanCopy } from './plan-cache';
+import { planTotalsFromCopy, type PlanRow } from './plan-totals';
 
 /**
  * The exact totals behind the KPIs, for several periods and every group at once, in two statements whatever the
- * data size (never a query per invoice, customer or month): the ledger copy's refresh (aging/ledger-cache.ts),
- * from which balances and monthly invoicing are loops (balance-scan.ts), and the plan nodes' query.
+ * data size (never a query per invoice, customer, node or month): the plan copy's refresh (plan-cache.ts) and the
+ * ledger copy's (aging/ledger-cache.ts), from which balances, monthly invoicing and the plan nodes' totals are
+ * loops (balance-scan.ts, plan-totals.ts). A transaction that has written anything reads the plan nodes' totals
+ * with SQL instead (planTotalsSql: one statement more).
  *
  * Open amounts follow server/src/modules/receipts/balances.ts exactly: an issued invoice counts from its invoice
  * date unless voided on or before the date; posted credit notes reduce it from their issue date and allocations
@@ -89,7 +91,8 @@ function customersOf(q: Query): RawBuilder<boolean> {
 /**
  * Plan nodes due in each period and what they had received by its end (as planNodeReceivedAsOf: allocations to
  * the node or to invoices raised against it), each node capped at its amount so an overpaid node cannot make up
- * for another one.
+ * for another one. The plan copy answers the same from memory (plan-totals.ts); this reads the documents, for a
+ * transaction that has written anything and as the reference the copy is tested against.
  */
 export async function planTotalsSql(q: Query): Promise<PlanRow[]> {
   const { tx, tenantId } = q;
@@ -177,6 +180,9 @@ function dayPeriodsOf(periods: readonly KpiPeriod[]): DayPeriod[] {
 /**
  * All totals for `periods` (in date order, not overlapping; each period but the last must end on a month's last
  * day, so one monthly history up to the last end serves every countback walk).
+ *
+ * The plan copy is refreshed first and the ledger copy second: the ledger's later snapshot knows every customer
+ * a plan node can name.
  */
 export async function kpiTotals(
   tx: Tx,
@@ -190,9 +196,13 @@ export async function kpiTotals(
   if (!last) return { balances: new Map(), plans: new Map(), invoicedByMonth: new Map() };
   const dayPeriods = dayPeriodsOf(periods);
   const q: Query = { tx, tenantId, periods, by, scope, filter };
-  const view = await ledgerView(tx, tenantId, { scope, filter });
-  const groups = groupsOf(view, by);
-  const balanceRows = balanceTotals(view, dayPeriods, groups);
-  const monthRows = monthlyInvoiced(view, dayOf(last.to), groups);
-  return keyedTotals(balanceRows, await planTotalsSql(q), monthRows);
+  return withPlanCopy(tx, tenantId, async (planCopy) => {
+    const view = await ledgerView(tx, tenantId, { scope, filter });
+    const groups = groupsOf(view, by);
+    const balanceRows = balanceTotals(view, dayPeriods, groups);
+    const monthRows = monthlyInvoiced(view, dayOf(last.to), groups);
+    const planRows =
+      planCopy === null ? await planTotalsSql(q) : planTotalsFromCopy(planCopy, view, dayPeriods, groups);
+    return keyedTotals(balanceRows, planRows, monthRows);
+  });
 }
