@@ -3,7 +3,7 @@ import type { AuditActor } from '../../platform/audit';
 import type { Clock } from '../../platform/clock';
 import { todayIn } from '../../platform/clock';
 import type { Database } from '../../platform/db';
-import { evaluateCustomers } from './credit-position';
+import { evaluateCustomers, withoutJit } from './credit-position';
 import { loadCreditContext } from './credit-settings';
 import { recordHoldTransitions } from './hold-state';
 
@@ -20,6 +20,7 @@ export async function sweepCreditHolds(
   return db.tenant(actor.tenantId, async (tx) => {
     const context = await loadCreditContext(tx, actor.tenantId);
     const today = todayIn(clock, context.timezone);
+    await withoutJit(tx);
     const evaluations = await evaluateCustomers(tx, actor.tenantId, context, today, {
       kind: 'scope',
       scope: { kind: 'all' },

@@ -1,7 +1,5 @@
-import { holdCauses, isCreditWarning, type CalendarDate, type CreditSettings } from '@huikuan/core';
-import { sql } from 'kysely';
-import type { Tx } from '../../platform/db';
-import type { CustomerCreditEvaluation } from './credit-position';
+import type { CalendarDate } from '@huikuan/core';
+import { sql, type RawBuilder } from 'kysely';
 
 /**
  * 停止供货 by the dunning ladder (the credit_hold step). The step stores why (a row in dunning_credit_holds naming the
@@ -11,55 +9,31 @@ import type { CustomerCreditEvaluation } from './credit-position';
  */
 
 /**
- * Customers among `customerIds` held by a dunning hold on `today`: an unreleased hold whose invoice still has an open
- * balance (the ledger's definition: issued, not voided, total − posted credit notes − allocations > 0).
+ * The body of a CTE `dunning_held`: the customers held by a dunning hold today, among those `customerCondition`
+ * (a condition on `h.customer_id`) lets through — an unreleased hold placed by today whose invoice still has an open
+ * balance as of today (the ledger's definition: issued, not voided, total − posted credit notes − allocations > 0).
+ *
+ * Every statement that evaluates credit reads it in the same statement as the other causes (no second round trip
+ * with the customer ids). Open as of today is the kept figure (invoice_settlements.open_minor, 0 once voided) except
+ * for invoices touched by documents dated after today, whose open amount as of today comes from the `late` CTE
+ * (late-documents.ts), which the statement must define. Holds are never marked released when their invoice is paid,
+ * so they accumulate; a probe of the settlement's primary key per hold keeps this linear in the holds of the
+ * customers asked about.
  */
-export async function dunningHeldCustomerIds(
-  tx: Tx,
+export function dunningHeldCte(
   tenantId: string,
-  customerIds: readonly string[],
   today: CalendarDate,
-): Promise<Set<string>> {
-  if (customerIds.length === 0) return new Set();
-  const result = await sql<{ customer_id: string }>`
-    SELECT DISTINCT h.customer_id FROM dunning_credit_holds h
-    JOIN invoices i ON i.tenant_id = h.tenant_id AND i.id = h.invoice_id
-    WHERE h.tenant_id = ${tenantId} AND h.released_at IS NULL AND h.placed_on <= ${today}::date
-      AND h.customer_id = ANY(${[...customerIds]}::uuid[])
-      AND NOT EXISTS (SELECT 1 FROM invoice_voids v WHERE v.tenant_id = i.tenant_id AND v.invoice_id = i.id
-                        AND v.voided_on <= ${today}::date)
-      AND i.total_minor
-        - coalesce((SELECT sum(cn.amount_minor) FROM credit_notes cn WHERE cn.tenant_id = i.tenant_id
-                      AND cn.invoice_id = i.id AND cn.status = 'posted' AND cn.issued_on <= ${today}::date), 0)
-        - coalesce((SELECT sum(a.amount_minor) FROM allocations a WHERE a.tenant_id = i.tenant_id
-                      AND a.invoice_id = i.id AND a.allocated_on <= ${today}::date), 0) > 0`.execute(tx);
-  return new Set(result.rows.map((row) => row.customer_id));
-}
-
-/**
- * Adds the dunning cause to credit evaluations (one statement for all of them): sets `hasDunningHold` on the
- * position and re-derives the causes with the same pure rules. Every place that evaluates customers calls this on
- * what evaluateCustomers returned, so a write, a view and the sweep agree.
- */
-export async function withDunningHolds<T extends CustomerCreditEvaluation>(
-  tx: Tx,
-  tenantId: string,
-  evaluations: T[],
-  settings: CreditSettings,
-  today: CalendarDate,
-): Promise<T[]> {
-  const held = await dunningHeldCustomerIds(
-    tx,
-    tenantId,
-    evaluations.map((evaluation) => evaluation.customerId),
-    today,
-  );
-  if (held.size === 0) return evaluations;
-  for (const evaluation of evaluations) {
-    if (!held.has(evaluation.customerId)) continue;
-    evaluation.position = { ...evaluation.position, hasDunningHold: true };
-    evaluation.causes = holdCauses(evaluation.position, settings);
-    evaluation.isWarning = isCreditWarning(evaluation.position, settings);
-  }
-  return evaluations;
+  customerCondition: RawBuilder<boolean>,
+): RawBuilder<unknown> {
+  return sql`
+    dunning_held AS (
+      SELECT DISTINCT h.customer_id FROM dunning_credit_holds h
+      JOIN invoice_settlements s ON s.tenant_id = h.tenant_id AND s.invoice_id = h.invoice_id
+      LEFT JOIN late l ON l.invoice_id = h.invoice_id
+      WHERE h.tenant_id = ${tenantId} AND h.released_at IS NULL AND h.placed_on <= ${today}::date
+        AND ${customerCondition}
+        AND CASE WHEN l.invoice_id IS NULL THEN s.open_minor > 0
+          ELSE (l.voided_on IS NULL OR l.voided_on > ${today}::date)
+            AND l.total_minor - l.allocated_minor - l.credited_minor + l.amount > 0 END
+    )`;
 }
