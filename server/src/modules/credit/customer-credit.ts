@@ -28,7 +28,10 @@ import { recordHoldTransitions, type EvaluationSource } from './hold-state';
 const RECENT_EVENTS = 20;
 
 /** An evaluation is "overridden" when it is on hold but the overrides valid today let a write that adds nothing pass. */
-export function isOverridden(evaluation: CustomerCreditEvaluation, context: CreditContext): boolean {
+export function isOverridden(
+  evaluation: Pick<CustomerCreditEvaluation, 'causes' | 'position' | 'currency'>,
+  context: CreditContext,
+): boolean {
   if (evaluation.causes.length === 0 || !evaluation.position.hasActiveOverride) return false;
   const blocking = creditBlockCauses(evaluation.position, context.settings, {
     addedExposureMinor: 0n,
