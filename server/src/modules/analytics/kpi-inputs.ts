@@ -5,14 +5,7 @@ import type { Tx } from '../../platform/db';
 import { dayOf, ledgerView } from '../aging/ledger-cache';
 import { reportFilterCondition, type ReportFilter } from '../aging/report-filter';
 import { customerScopeCondition } from '../customers/customer-access';
-import {
-  balanceTotals,
-  groupsOf,
-  monthlyInvoiced,
-  type BalanceRow,
-  type DayPeriod,
-  type MonthRow,
-} from './balance-scan';
+import { groupsOf, scanBalances, type BalanceRow, type DayPeriod, type MonthRow } from './balance-scan';
 import { withPlanCopy } from './plan-cache';
 import { planTotalsFromCopy, type PlanRow } from './plan-totals';
 
@@ -199,10 +192,9 @@ export async function kpiTotals(
   return withPlanCopy(tx, tenantId, async (planCopy) => {
     const view = await ledgerView(tx, tenantId, { scope, filter });
     const groups = groupsOf(view, by);
-    const balanceRows = balanceTotals(view, dayPeriods, groups);
-    const monthRows = monthlyInvoiced(view, dayOf(last.to), groups);
+    const { balances, months } = scanBalances(view, dayPeriods, groups);
     const planRows =
       planCopy === null ? await planTotalsSql(q) : planTotalsFromCopy(planCopy, view, dayPeriods, groups);
-    return keyedTotals(balanceRows, planRows, monthRows);
+    return keyedTotals(balances, planRows, months);
   });
 }

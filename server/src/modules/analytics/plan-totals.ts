@@ -66,11 +66,12 @@ function receivedByEnd(
   periodOf: Int16Array,
 ): Float64Array {
   const received = new Float64Array(plans.nodeCount);
+  const toDays = Int32Array.from(periods, (period) => period.toDay);
   const { mNode, mDay, mAmount, mSource, mGeneration, sourceGeneration } = plans;
   for (let m = 0; m < plans.movementCount; m += 1) {
     const node = mNode[m] ?? 0;
     const k = periodOf[node] ?? -1;
-    if (k < 0 || (mDay[m] ?? 0) > (periods[k]?.toDay ?? 0)) continue;
+    if (k < 0 || (mDay[m] ?? 0) > (toDays[k] ?? 0)) continue;
     if (mGeneration[m] !== sourceGeneration[mSource[m] ?? 0]) continue;
     received[node] = (received[node] ?? 0) + (mAmount[m] ?? 0);
   }
