@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CalendarDate } from './calendar-date';
+import { addDays, daysBetween, type CalendarDate } from './calendar-date';
 import { computeKpis, countbackDso, exactRatio, periodDays, trailingMonths } from './kpis';
 
 const d = (text: string) => text as CalendarDate;
@@ -124,6 +124,28 @@ describe('countbackDso', () => {
     // March (31 d) 1000 → 2000 left; February (29 d) 1000 → 1000 left; January: 31 × 1000 / 3000.
     expect(countbackDso(3_000n, d('2024-03-31'), leap)).toBeCloseTo(60 + 31 / 3, 12);
     expect(countbackDso(3_000n, d('2024-03-31'), leap)).toBe((60 * 3_000 + 31 * 1_000) / 3_000);
+  });
+
+  it('counts every month of the calendar as the calendar does, century years included', () => {
+    // One minor unit invoiced every month since 1890: E = n walks back n whole months from the 1st of `to`'s month
+    // onwards, so the answer is the days from the first day of the month n − 1 months back to `to`.
+    const everyMonth = new Map<string, bigint>();
+    for (
+      let date = d('1890-01-01');
+      date <= d('2110-12-01');
+      date = d(`${addDays(date, 32).slice(0, 8)}01`)
+    ) {
+      everyMonth.set(date.slice(0, 7), 1n);
+    }
+    for (const to of ['1900-03-31', '2000-03-31', '2100-03-01', '2024-02-29', '1999-12-31'].map(d)) {
+      for (const n of [1, 2, 3, 13, 14, 49]) {
+        let start = d(`${to.slice(0, 7)}-01`);
+        for (let back = 1; back < n; back += 1) start = d(`${addDays(start, -1).slice(0, 7)}-01`);
+        expect(countbackDso(BigInt(n), to, everyMonth), `${n} months back from ${to}`).toBe(
+          daysBetween(start, to) + 1,
+        );
+      }
+    }
   });
 });
 

@@ -91,6 +91,9 @@ export function countbackDso(
   if (oldestMonth === undefined) return null;
   let remaining = endingMinor;
   let fullDays = 0n;
+  // Year and month as numbers: a report walks this for every group, and date arithmetic per month was most of it.
+  let year = Number(to.slice(0, 4));
+  let monthOfYear = Number(to.slice(5, 7));
   let month = to.slice(0, 7);
   let segmentDays = BigInt(Number(to.slice(8, 10)));
   while (month >= oldestMonth) {
@@ -101,11 +104,22 @@ export function countbackDso(
     remaining -= invoiced;
     fullDays += segmentDays;
     if (remaining === 0n) break;
-    const previousMonthEnd = addDays(`${month}-01` as CalendarDate, -1);
-    month = previousMonthEnd.slice(0, 7);
-    segmentDays = BigInt(Number(previousMonthEnd.slice(8, 10)));
+    monthOfYear -= 1;
+    if (monthOfYear === 0) {
+      monthOfYear = 12;
+      year -= 1;
+    }
+    month = `${String(year).padStart(4, '0')}-${String(monthOfYear).padStart(2, '0')}`;
+    segmentDays = BigInt(daysInMonth(year, monthOfYear));
   }
   return exactRatio(fullDays, 1n);
+}
+
+/** Days of a month (1–12) of the proleptic Gregorian calendar, as calendar-date.ts counts them. */
+function daysInMonth(year: number, monthOfYear: number): number {
+  if (monthOfYear !== 2) return [31, 0, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][monthOfYear - 1] ?? 31;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return leap ? 29 : 28;
 }
 
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);

@@ -60,24 +60,33 @@ function byCodePoint(a: string, b: string): number {
   return a < b ? -1 : 1;
 }
 
-/** Every (group, currency) with anything to report, sorted by group key (the unassigned group last), currency. */
-function rowKeysOf(totals: KpiTotals, periodIndex: number): { groupKey: string; currency: string }[] {
-  const prefix = `${periodIndex}|`;
-  const keys = new Set<string>();
+type RowKey = { groupKey: string; currency: string };
+
+/**
+ * Every (group, currency) with anything to report, per period, each sorted by group key (the unassigned group
+ * last), currency. One pass over the totals' keys for all periods (a trend by customer has hundreds of thousands).
+ */
+function rowKeysByPeriod(totals: KpiTotals): Map<number, RowKey[]> {
+  const byPeriod = new Map<number, Map<string, RowKey>>();
   for (const key of [...totals.balances.keys(), ...totals.plans.keys()]) {
-    if (key.startsWith(prefix)) keys.add(key.slice(prefix.length));
+    const [period = '', groupKey = '', currency = ''] = key.split('|');
+    const keys = byPeriod.get(Number(period)) ?? new Map<string, RowKey>();
+    keys.set(`${groupKey}|${currency}`, { groupKey, currency });
+    byPeriod.set(Number(period), keys);
   }
-  return [...keys]
-    .map((key) => {
-      const [groupKey = '', currency = ''] = key.split('|');
-      return { groupKey, currency };
-    })
-    .sort(
-      (a, b) =>
-        Number(a.groupKey === '') - Number(b.groupKey === '') ||
-        byCodePoint(a.groupKey, b.groupKey) ||
-        byCodePoint(a.currency, b.currency),
+  const sorted = new Map<number, RowKey[]>();
+  for (const [period, keys] of byPeriod) {
+    sorted.set(
+      period,
+      [...keys.values()].sort(
+        (a, b) =>
+          Number(a.groupKey === '') - Number(b.groupKey === '') ||
+          byCodePoint(a.groupKey, b.groupKey) ||
+          byCodePoint(a.currency, b.currency),
+      ),
     );
+  }
+  return sorted;
 }
 
 function isEmpty(row: KpiRow): boolean {
@@ -99,8 +108,9 @@ export function kpiRowsOf(
   periodIndex: number,
   period: KpiPeriod,
   labelOf: (groupKey: string) => { key: string | null; name: string | null },
+  rowKeys: RowKey[] = rowKeysByPeriod(totals).get(periodIndex) ?? [],
 ): KpiRow[] {
-  return rowKeysOf(totals, periodIndex)
+  return rowKeys
     .map(({ groupKey, currency }) => {
       const key = totalsKey(periodIndex, groupKey, currency);
       const balance = totals.balances.get(key);
@@ -161,8 +171,8 @@ export async function kpiRowsForPeriods(
   const org = await organizationOf(tx, tenantId);
   await tuneForReport(tx, '64MB');
   const totals = await kpiTotals(tx, tenantId, periods, by, scope, filter);
-  const groupKeys = new Set<string>();
-  periods.forEach((_, index) => rowKeysOf(totals, index).forEach((key) => groupKeys.add(key.groupKey)));
+  const rowKeys = rowKeysByPeriod(totals);
+  const groupKeys = new Set([...rowKeys.values()].flatMap((keys) => keys.map((key) => key.groupKey)));
   const names = await groupNames(tx, tenantId, by, [...groupKeys]);
   // The organization row is keyed by its slug; a customer without an owner or team is the group null.
   const labelOf = (groupKey: string) =>
@@ -171,7 +181,7 @@ export async function kpiRowsForPeriods(
       : groupKey === ''
         ? { key: null, name: null }
         : { key: groupKey, name: names.get(groupKey) ?? null };
-  return periods.map((period, index) => kpiRowsOf(totals, index, period, labelOf));
+  return periods.map((period, index) => kpiRowsOf(totals, index, period, labelOf, rowKeys.get(index) ?? []));
 }
 
 function filterOf(query: ReportFilter): ReportFilter {
