@@ -445,16 +445,24 @@ async function refreshed(
   }
   const refresh = await fetchRefresh(tx, changesStatement(tenantId, shared.watermark));
   if (refresh.meta.has_xid === true) return null;
+  // Whatever happens next, a copy that was not brought fully in line is never used again.
+  tenants.delete(tenantId);
   if (refresh.meta.stale !== true) {
+    let applied = false;
     try {
       apply(shared, refresh);
-      if (agrees(shared, refresh.meta)) return shared;
+      applied = true;
     } catch (error) {
       if (!(error instanceof PlanCopyOutOfLine)) throw error;
     }
+    // Replaced plans leave the slots of their deleted nodes behind: once they are the majority, start afresh.
+    const compact = shared.nodeCount - shared.liveNodes <= shared.liveNodes;
+    if (applied && compact && agrees(shared, refresh.meta)) {
+      tenants.set(tenantId, shared);
+      return shared;
+    }
   }
-  // Out of line or too old to compare: never reported from; read everything again.
-  tenants.delete(tenantId);
+  // Out of line, too old to compare or mostly deleted nodes: read everything again.
   const fresh = await fullCopy(tx, tenantId);
   if (fresh) tenants.set(tenantId, fresh);
   return fresh;
