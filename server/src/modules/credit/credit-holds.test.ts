@@ -304,6 +304,18 @@ describe('the holds list decides every customer as the full evaluation does', ()
     expect(await eventsSince(beforeRelease)).toEqual({ [releasing]: 'released' });
   });
 
+  it('finds the rows a page wants beyond the first rows read, when they are sparse', async () => {
+    // The first rows read for a page of one are its limit + 1, twice over: four; the second warning is further on.
+    await setLimit(await customer('Z-LIMIT-WARN'), '1000.00');
+    await invoice(ids['Z-LIMIT-WARN']!, 90_000n, '2026-12-31', '2026-11-01');
+    const expected = await reference({ kind: 'all' });
+    const warnings = await listAll(admin, 'warning', 1);
+    expect(warnings.rows.map((row) => row.code)).toEqual(['A-LIMIT-WARN', 'Z-LIMIT-WARN']);
+    expect(warnings.rows.map(pick)).toEqual(expected.rows.filter((row) => !row.isOnHold));
+    const holds = await listAll(admin, 'hold', 1);
+    expect(holds.rows.map(pick)).toEqual(expected.rows.filter((row) => row.isOnHold));
+  });
+
   it('counts and lists only the caller’s scope', async () => {
     const own = await reference(recordScopeOf({ userId: sales.userId, role: 'salesperson', teamIds: [] }));
     const listed = await listAll(sales, 'any', 5);

@@ -10,12 +10,13 @@ import { loadCreditContext, type CreditContext } from './credit-settings';
 import {
   customersInGroups,
   decisionOf,
-  screenedRowsAfter,
   screenScope,
+  wantedRowsAfter,
   type HoldDecision,
   type Screen,
   type ScreenedRow,
   type ScreenQuery,
+  type WantedCustomers,
 } from './hold-screen';
 import { recordHoldTransitions } from './hold-state';
 
@@ -126,7 +127,7 @@ function walkPage(rows: readonly ScreenedRow[], screen: Screen, full: FullVerdic
 
 /**
  * Walks the screened rows until the page (and one more) is filled with fully evaluated rows: evaluates the rows it
- * would show, and reads the next screened rows when those read so far run out. Statements run one after another
+ * would show, and reads the next wanted rows when those read so far run out. Statements run one after another
  * (READ COMMITTED), so a full evaluation may disagree with the screen after a concurrent write; the walk then simply
  * goes on from the newer verdict.
  */
@@ -148,10 +149,20 @@ async function settlePage(
     }
     const last = rows.at(-1);
     if (walk.page.length > query.limit || isLastRowRead || last === undefined) return walk.page;
-    const next = await screenedRowsAfter(tx, screenQuery, last.code, rowCount);
+    const next = await wantedRowsAfter(tx, screenQuery, last.code, rowCount, wantedOf(screen, full, query));
     rows.push(...next);
     isLastRowRead = next.length < rowCount;
   }
+}
+
+/** The groups the page wants, and the undecided customers it wants (by their full evaluation). */
+function wantedOf(screen: Screen, full: FullVerdicts, query: CreditHoldsQuery): WantedCustomers {
+  const groups = [...screen.groups.values()].filter((group) => isWanted(group.decision, query.status));
+  const customerIds = screen.undecidedIds.filter((customerId) => {
+    const verdict = full.byCustomer.get(customerId);
+    return verdict ? isWanted(verdict.decision, query.status) : false;
+  });
+  return { groupKeys: groups.map((group) => group.key), customerIds };
 }
 
 /** Screened rows read at once: the page and one more, twice over (most screened customers are on the page). */

@@ -252,17 +252,27 @@ export async function screenScope(
   return screen;
 }
 
-/** The next `rowCount` screened customers after `afterCode`, in code order (when a page needs more than the first). */
-export async function screenedRowsAfter(
+/** Which screened customers a page wants: those of some input groups, and some undecided ones by id. */
+export type WantedCustomers = { groupKeys: readonly string[]; customerIds: readonly string[] };
+
+/**
+ * The next `rowCount` wanted customers after `afterCode`, in code order, for a page that needs more than the first
+ * rows read. Only the wanted ones: when they are sparse (a list of warnings where nearly everyone is on hold), the
+ * page is found in one statement instead of walking the scope a few rows at a time.
+ */
+export async function wantedRowsAfter(
   tx: Tx,
   query: ScreenQuery,
   afterCode: string,
   rowCount: number,
+  wanted: WantedCustomers,
 ): Promise<ScreenedRow[]> {
+  if (wanted.groupKeys.length === 0 && wanted.customerIds.length === 0) return [];
   const result = await sql<{ id: string; code: string; group_key: string | null }>`
     WITH ${screenedCtes(query)}
-    SELECT s.id, s.code, ${groupKeySql('s')} AS group_key FROM screened s
+    SELECT s.id, s.code, k.group_key FROM screened s CROSS JOIN LATERAL (SELECT ${groupKeySql('s')} AS group_key) k
     WHERE ${afterCodeSql(afterCode)}
+      AND (k.group_key = ANY(${[...wanted.groupKeys]}::text[]) OR s.id = ANY(${[...wanted.customerIds]}::uuid[]))
     ORDER BY s.code LIMIT ${rowCount}`.execute(tx);
   return result.rows.map((row) => ({ customerId: row.id, code: row.code, groupKey: row.group_key }));
 }
