@@ -1,5 +1,12 @@
 import { minorToDecimalString } from '@huikuan/core';
-import { NO_DAY, type LedgerView, type TenantLedger } from './ledger-cache';
+import {
+  gatherOpenItems,
+  NO_DAY,
+  selectItems,
+  type LedgerView,
+  type OpenItems,
+  type TenantLedger,
+} from './ledger-cache';
 
 /**
  * Loops over the ledger copy (ledger-cache.ts). Everything here is synchronous arithmetic on typed arrays; the
@@ -33,6 +40,20 @@ export function openAt(ledger: TenantLedger, asOfDay: number): Float64Array {
     }
   }
   return open;
+}
+
+/**
+ * The open items at the end of `asOfDay` that the caller's selection lets through. On or after the latest day
+ * anything is dated, that is the copy's kept list of today's open items (no derivation per call); before it,
+ * openAt's derivation from every invoice and movement.
+ */
+export function openItemsAt(view: LedgerView, asOfDay: number): OpenItems {
+  const { ledger, selected } = view;
+  if (asOfDay >= ledger.latestDay) {
+    const now = ledger.openNowItems();
+    return selected === null ? now : selectItems(now, selected);
+  }
+  return gatherOpenItems(ledger, openAt(ledger, asOfDay), selected);
 }
 
 /** Whether the invoice's customer is in the caller's selection. */
@@ -111,7 +132,7 @@ export type CustomerAges = {
   overdueCount: Int32Array;
 };
 
-export function customerAges(view: LedgerView, asOfDay: number, open: Float64Array): CustomerAges {
+export function customerAges(view: LedgerView, asOfDay: number, items: OpenItems): CustomerAges {
   const { ledger } = view;
   const currencies = ledger.currencies.length;
   const size = ledger.customers.length * currencies;
@@ -121,11 +142,10 @@ export function customerAges(view: LedgerView, asOfDay: number, open: Float64Arr
     oldestDays: new Int32Array(size).fill(-NO_DAY),
     overdueCount: new Int32Array(size),
   };
-  for (let slot = 0; slot < ledger.count; slot += 1) {
-    const amount = open[slot] ?? 0;
-    if (amount === 0 || !isSelected(view, slot)) continue;
-    const cell = (ledger.customer[slot] ?? 0) * currencies + (ledger.currency[slot] ?? 0);
-    const days = asOfDay - (ledger.dueDay[slot] ?? 0);
+  for (let item = 0; item < items.length; item += 1) {
+    const amount = items.amounts[item] ?? 0;
+    const cell = (items.customer[item] ?? 0) * currencies + (items.currency[item] ?? 0);
+    const days = asOfDay - (items.dueDay[item] ?? 0);
     ages.open[cell] = (ages.open[cell] ?? 0) + amount;
     if (days > (ages.oldestDays[cell] ?? 0)) ages.oldestDays[cell] = days;
     if (days > 0) {
@@ -150,14 +170,17 @@ export function numberFormatter(currency: string): (amountMinor: number) => stri
   const exponent = sample.includes('.') ? sample.length - sample.indexOf('.') - 1 : 0;
   const scale = 10 ** exponent;
   const zero = minorToDecimalString(0n, currency);
+  // ".00" … ".99" (or ".000" … for three decimals) once, not a padStart per amount.
+  const fractions = Array.from({ length: scale }, (_, fraction) =>
+    exponent === 0 ? '' : `.${String(fraction).padStart(exponent, '0')}`,
+  );
   return (amountMinor) => {
     if (amountMinor === 0) return zero;
     if (!Number.isSafeInteger(amountMinor))
       throw new Error(`ledger copy: sum ${amountMinor} is not an exact integer`);
-    const magnitude = Math.abs(amountMinor);
+    const magnitude = amountMinor < 0 ? -amountMinor : amountMinor;
     const fraction = magnitude % scale;
-    const whole = (magnitude - fraction) / scale;
-    const sign = amountMinor < 0 ? '-' : '';
-    return exponent === 0 ? `${sign}${whole}` : `${sign}${whole}.${String(fraction).padStart(exponent, '0')}`;
+    const text = `${(magnitude - fraction) / scale}${fractions[fraction] ?? ''}`;
+    return amountMinor < 0 ? `-${text}` : text;
   };
 }

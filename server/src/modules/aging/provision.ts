@@ -13,8 +13,8 @@ import { recordScope, type Actor } from '../../platform/request-context';
 import { loadAgingContext } from './aging-settings';
 import { tuneForReport } from './report-session';
 import { dayOf, ledgerView, type CustomerInfo } from './ledger-cache';
-import { isSelected, openAt, provisionOf, rangeTable, toMinor } from './ledger-scan';
-import { assertAgreesWithLedger, ledgerOpenByCurrency } from './open-items';
+import { openItemsAt, provisionOf, rangeTable, toMinor } from './ledger-scan';
+import { assertAgreesWithLedger, ledgerOpenForView } from './open-items';
 import type { ReportFilter } from './report-filter';
 
 type ProvisionRow = {
@@ -44,7 +44,7 @@ export async function computeProvision(
   const view = await ledgerView(tx, tenantId, { scope, filter });
   const { ledger } = view;
   const asOfDay = dayOf(asOf);
-  const open = openAt(ledger, asOfDay);
+  const items = openItemsAt(view, asOfDay);
   const classOf = rangeTable(settings.classBoundsDays);
   const rates = RECEIVABLE_CLASSES.map((key) => settings.provisionBp[key]);
   const currencies = ledger.currencies.length;
@@ -52,12 +52,11 @@ export async function computeProvision(
   const openSums = new Float64Array(ledger.customers.length * currencies * classes);
   const provisionSums = new Float64Array(openSums.length);
   const seen = new Uint8Array(openSums.length);
-  for (let slot = 0; slot < ledger.count; slot += 1) {
-    const amount = open[slot] ?? 0;
-    if (amount === 0 || !isSelected(view, slot)) continue;
-    const classIndex = classOf(asOfDay - (ledger.dueDay[slot] ?? 0));
+  for (let item = 0; item < items.length; item += 1) {
+    const amount = items.amounts[item] ?? 0;
+    const classIndex = classOf(asOfDay - (items.dueDay[item] ?? 0));
     const cell =
-      ((ledger.customer[slot] ?? 0) * currencies + (ledger.currency[slot] ?? 0)) * classes + classIndex;
+      ((items.customer[item] ?? 0) * currencies + (items.currency[item] ?? 0)) * classes + classIndex;
     openSums[cell] = (openSums[cell] ?? 0) + amount;
     provisionSums[cell] = (provisionSums[cell] ?? 0) + provisionOf(amount, rates[classIndex] ?? 0);
     seen[cell] = 1;
@@ -80,7 +79,7 @@ export async function computeProvision(
   for (const row of rows) {
     reportTotals.set(row.currency, (reportTotals.get(row.currency) ?? 0n) + row.open_minor);
   }
-  const ledgerTotals = await ledgerOpenByCurrency(tx, tenantId, asOf, scope, filter);
+  const ledgerTotals = await ledgerOpenForView(tx, view, tenantId, asOf, scope, filter);
   assertAgreesWithLedger(reportTotals, ledgerTotals, 'Provision');
   return rows;
 }

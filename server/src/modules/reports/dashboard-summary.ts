@@ -17,8 +17,8 @@ import type { AppDeps } from '../../platform/deps';
 import { recordScope, type Actor } from '../../platform/request-context';
 import { loadAgingContext } from '../aging/aging-settings';
 import { dayOf, ledgerView, type LedgerView } from '../aging/ledger-cache';
-import { customerAges, isSelected, openAt, provisionOf, rangeTable, toMinor } from '../aging/ledger-scan';
-import { assertAgreesWithLedger, ledgerOpenByCurrency } from '../aging/open-items';
+import { customerAges, openItemsAt, provisionOf, rangeTable, toMinor } from '../aging/ledger-scan';
+import { assertAgreesWithLedger, ledgerOpenForView } from '../aging/open-items';
 import type { ReportFilter } from '../aging/report-filter';
 import { byCodePoint, currencyOrder, overdueCustomerOf, rankOverdue, type OverdueRow } from './overdue';
 
@@ -62,7 +62,7 @@ async function summaryRows(
   const view = await ledgerView(tx, tenantId, { scope, filter: params.filter, labels: true });
   const { ledger } = view;
   const asOfDay = dayOf(params.asOf);
-  const open = openAt(ledger, asOfDay);
+  const items = openItemsAt(view, asOfDay);
   const bucketOf = rangeTable(settings.bucketBoundsDays);
   const classOf = rangeTable(settings.classBoundsDays);
   const rates = RECEIVABLE_CLASSES.map((key) => settings.provisionBp[key]);
@@ -72,12 +72,11 @@ async function summaryRows(
   const perCustomerBucket = new Float64Array(ledger.customers.length * currencies * buckets);
   const classOpen = new Float64Array(currencies * classes);
   const classProvision = new Float64Array(currencies * classes);
-  for (let slot = 0; slot < ledger.count; slot += 1) {
-    const amount = open[slot] ?? 0;
-    if (amount === 0 || !isSelected(view, slot)) continue;
-    const currency = ledger.currency[slot] ?? 0;
-    const days = asOfDay - (ledger.dueDay[slot] ?? 0);
-    const cell = ((ledger.customer[slot] ?? 0) * currencies + currency) * buckets + bucketOf(days);
+  for (let item = 0; item < items.length; item += 1) {
+    const amount = items.amounts[item] ?? 0;
+    const currency = items.currency[item] ?? 0;
+    const days = asOfDay - (items.dueDay[item] ?? 0);
+    const cell = ((items.customer[item] ?? 0) * currencies + currency) * buckets + bucketOf(days);
     perCustomerBucket[cell] = (perCustomerBucket[cell] ?? 0) + amount;
     const classIndex = classOf(days);
     classOpen[currency * classes + classIndex] = (classOpen[currency * classes + classIndex] ?? 0) + amount;
@@ -151,7 +150,7 @@ async function summaryRows(
       sums.forEach((amount, b) => row('team', code, b, amount, { group_id: id, key: name, name }));
     }
   }
-  const ages = customerAges(view, asOfDay, open);
+  const ages = customerAges(view, asOfDay, items);
   for (const top of rankOverdue(view, ages, params.top)) {
     rows.push({
       kind: 'customer',
@@ -274,7 +273,7 @@ export async function dashboardSummary(
     const asOf = query.asOf ?? todayIn(deps.clock, context.timezone);
     const filter = { teamId: query.teamId, salespersonId: query.salespersonId };
     const scope = recordScope(actor);
-    const { rows } = await summaryRows(tx, actor.tenantId, scope, context.settings, {
+    const { rows, view } = await summaryRows(tx, actor.tenantId, scope, context.settings, {
       asOf,
       top: query.top,
       filter,
@@ -283,7 +282,7 @@ export async function dashboardSummary(
     for (const row of rows.filter((entry) => entry.kind === 'bucket')) {
       reportTotals.set(row.currency, (reportTotals.get(row.currency) ?? 0n) + row.open_minor);
     }
-    const ledgerTotals = await ledgerOpenByCurrency(tx, actor.tenantId, asOf, scope, filter);
+    const ledgerTotals = await ledgerOpenForView(tx, view, actor.tenantId, asOf, scope, filter);
     assertAgreesWithLedger(reportTotals, ledgerTotals, 'Dashboard');
     const buckets = bucketKeys(context.settings.bucketBoundsDays);
     const currencies = currencyOrder(

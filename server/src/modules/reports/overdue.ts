@@ -6,7 +6,7 @@ import type { AppDeps } from '../../platform/deps';
 import { recordScope, type Actor } from '../../platform/request-context';
 import { loadAgingContext } from '../aging/aging-settings';
 import { dayOf, ledgerView, type CustomerInfo, type LedgerView } from '../aging/ledger-cache';
-import { customerAges, openAt, toMinor, type CustomerAges } from '../aging/ledger-scan';
+import { customerAges, openItemsAt, toMinor, type CustomerAges } from '../aging/ledger-scan';
 import type { ReportFilter } from '../aging/report-filter';
 
 /**
@@ -64,7 +64,7 @@ export async function topOverdueRows(
 ): Promise<OverdueRow[]> {
   const view = await ledgerView(tx, tenantId, { scope, filter: params.filter });
   const asOfDay = dayOf(params.asOf);
-  const ages = customerAges(view, asOfDay, openAt(view.ledger, asOfDay));
+  const ages = customerAges(view, asOfDay, openItemsAt(view, asOfDay));
   return rankOverdue(view, ages, params.limit);
 }
 
