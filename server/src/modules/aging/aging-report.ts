@@ -1,4 +1,5 @@
 import {
+  currencyExponent,
   minorToDecimalString,
   type CalendarDate,
   type RecordScope,
@@ -11,6 +12,7 @@ import {
   DISPUTED_COLUMN,
   PRODUCT_CONDITIONS,
   type AgingDimension,
+  agingReportSchema,
   type AgingReport,
   type AgingView,
 } from '@huikuan/core/contracts';
@@ -18,16 +20,25 @@ import { sql } from 'kysely';
 import type { Tx } from '../../platform/db';
 import type { AppDeps } from '../../platform/deps';
 import { todayIn } from '../../platform/clock';
+import { encodeJson, JsonWriter } from '../../platform/json-writer';
 import { recordScope, type Actor } from '../../platform/request-context';
 import { loadAgingContext } from './aging-settings';
-import { dayOf, ledgerView, type CustomerInfo, type LedgerView } from './ledger-cache';
-import { decimalFormatter, numberFormatter, openAt, rangeOf, toMinor, yearTable } from './ledger-scan';
+import {
+  dayOf,
+  ledgerView,
+  type CustomerInfo,
+  type LedgerView,
+  type OpenItems,
+  type TenantLedger,
+} from './ledger-cache';
+import { decimalFormatter, openItemsAt, rangeOf, toMinor, yearTable } from './ledger-scan';
 import { tuneForReport } from './report-session';
 import {
   assertAgreesWithLedger,
   groupIdSql,
   groupLabelSql,
   ledgerOpenByCurrency,
+  ledgerOpenForView,
   openItemsCte,
   rangeIndexSql,
 } from './open-items';
@@ -102,19 +113,16 @@ async function checkedAging(
   params: AgingParams,
   filter?: ReportFilter,
 ): Promise<LedgerAging | AgingResult> {
-  let aging: LedgerAging | AgingResult;
-  let reportTotals: Map<string, bigint>;
   if (isLedgerDimension(params.by)) {
-    const fromLedger = await agingFromLedger(tx, tenantId, scope, settings, params, filter);
-    aging = fromLedger;
-    reportTotals = ledgerTotalsOf(fromLedger);
-  } else {
-    const fromSql = await agingFromSql(tx, tenantId, scope, settings, params, filter);
-    aging = fromSql;
-    reportTotals = new Map<string, bigint>();
-    for (const group of fromSql.groups) {
-      reportTotals.set(group.currency, (reportTotals.get(group.currency) ?? 0n) + group.totalMinor);
-    }
+    const { aging, view } = await agingFromLedger(tx, tenantId, scope, settings, params, filter);
+    const ledgerTotals = await ledgerOpenForView(tx, view, tenantId, params.asOf, scope, filter);
+    assertAgreesWithLedger(ledgerTotalsOf(aging), ledgerTotals, 'Aging');
+    return aging;
+  }
+  const aging = await agingFromSql(tx, tenantId, scope, settings, params, filter);
+  const reportTotals = new Map<string, bigint>();
+  for (const group of aging.groups) {
+    reportTotals.set(group.currency, (reportTotals.get(group.currency) ?? 0n) + group.totalMinor);
   }
   const ledgerTotals = await ledgerOpenByCurrency(tx, tenantId, params.asOf, scope, filter);
   assertAgreesWithLedger(reportTotals, ledgerTotals, 'Aging');
@@ -122,32 +130,27 @@ async function checkedAging(
 }
 
 /**
- * The column of each open item of the ledger copy (Int16Array by slot, −1 for items the report leaves out), and the
- * column keys. Ranges go through a table by age in days, so the loop has no branches per bound.
+ * The column of each open item (Int16Array by item, −1 for items the report leaves out), and the column keys. Ranges
+ * go through a table by age in days, so the loop has no branches per bound.
  */
 function ledgerColumns(
   view: LedgerView,
   settings: AgingSettings,
   params: AgingParams,
   asOfDay: number,
-  open: Float64Array,
+  items: OpenItems,
 ): { column: Int16Array; columns: string[] } {
-  const { ledger } = view;
-  const column = new Int16Array(ledger.count).fill(-1);
-  const selected = view.selected;
-  const customerOf = ledger.customer;
-  const isIn = (slot: number) =>
-    open[slot] !== 0 && (selected === null || selected[customerOf[slot] ?? 0] === 1);
+  const column = new Int16Array(items.length);
+  const { slots } = items;
   if (params.view === 'buckets' || params.view === 'classes') {
     const bounds = params.view === 'buckets' ? settings.bucketBoundsDays : settings.classBoundsDays;
     const last = bounds.at(-1) ?? 0;
     const byAge = new Int16Array(last + 1);
     for (let age = 1; age <= last; age += 1) byAge[age] = rangeOf(age, bounds);
-    const ageFrom = params.basis === 'due_date' ? ledger.dueDay : ledger.invoiceDay;
-    for (let slot = 0; slot < ledger.count; slot += 1) {
-      if (!isIn(slot)) continue;
-      const age = asOfDay - (ageFrom[slot] ?? 0);
-      column[slot] = age <= 0 ? 0 : age > last ? bounds.length : (byAge[age] ?? 0);
+    const ageFrom = params.basis === 'due_date' ? items.dueDay : items.invoiceDay;
+    for (let item = 0; item < items.length; item += 1) {
+      const age = asOfDay - (ageFrom[item] ?? 0);
+      column[item] = age <= 0 ? 0 : age > last ? bounds.length : (byAge[age] ?? 0);
     }
     return {
       column,
@@ -155,25 +158,23 @@ function ledgerColumns(
     };
   }
   if (params.view === 'condition') {
-    for (let slot = 0; slot < ledger.count; slot += 1) {
-      if (isIn(slot)) column[slot] = view.abnormal?.has(slot) === true ? 1 : 0;
+    for (let item = 0; item < items.length; item += 1) {
+      column[item] = view.abnormal?.has(slots[item] ?? 0) === true ? 1 : 0;
     }
     return { column, columns: [...PRODUCT_CONDITIONS] };
   }
   const yearOf = yearTable();
-  const yearOfSlot = new Int32Array(ledger.count);
+  const yearOfItem = new Int32Array(items.length);
   const years = new Set<number>();
-  for (let slot = 0; slot < ledger.count; slot += 1) {
-    if (!isIn(slot)) continue;
-    const year = yearOf(ledger.invoiceDay[slot] ?? 0);
-    yearOfSlot[slot] = year;
+  for (let item = 0; item < items.length; item += 1) {
+    const year = yearOf(items.invoiceDay[item] ?? 0);
+    yearOfItem[item] = year;
     years.add(year);
   }
   const columns = [...years].map(String).sort(byCodePoint);
   const indexOfYear = new Map(columns.map((year, index) => [Number(year), index]));
-  for (let slot = 0; slot < ledger.count; slot += 1) {
-    if (yearOfSlot[slot] !== 0) column[slot] = indexOfYear.get(yearOfSlot[slot] ?? 0) ?? 0;
-  }
+  for (let item = 0; item < items.length; item += 1)
+    column[item] = indexOfYear.get(yearOfItem[item] ?? 0) ?? 0;
   return { column, columns };
 }
 
@@ -184,7 +185,7 @@ async function agingFromLedger(
   settings: AgingSettings,
   params: AgingParams,
   filter?: ReportFilter,
-): Promise<LedgerAging> {
+): Promise<{ aging: LedgerAging; view: LedgerView }> {
   const view = await ledgerView(tx, tenantId, {
     scope,
     filter,
@@ -193,77 +194,106 @@ async function agingFromLedger(
     labels: params.by !== 'customer',
   });
   const { ledger } = view;
-  const open = openAt(ledger, dayOf(params.asOf));
-  const ranged = ledgerColumns(view, settings, params, dayOf(params.asOf), open);
+  const asOfDay = dayOf(params.asOf);
+  const items = openItemsAt(view, asOfDay);
+  const ranged = ledgerColumns(view, settings, params, asOfDay, items);
   const { column } = ranged;
   const columns = view.disputed === null ? ranged.columns : [...ranged.columns, DISPUTED_COLUMN];
   const width = columns.length;
   const currencies = ledger.currencies.length;
   // Per customer first (owner and team follow the customer), then mapped to the group.
   const sums = new Float64Array(ledger.customers.length * currencies * width);
-  const { customer, currency } = ledger;
-  for (let slot = 0; slot < ledger.count; slot += 1) {
-    const col = column[slot] ?? -1;
-    if (col === -1) continue;
-    const cell = ((customer[slot] ?? 0) * currencies + (currency[slot] ?? 0)) * width + col;
-    sums[cell] = (sums[cell] ?? 0) + (open[slot] ?? 0);
+  const { customer, currency, amounts } = items;
+  for (let item = 0; item < items.length; item += 1) {
+    const cell = ((customer[item] ?? 0) * currencies + (currency[item] ?? 0)) * width + (column[item] ?? 0);
+    sums[cell] = (sums[cell] ?? 0) + (amounts[item] ?? 0);
   }
-  if (view.disputed !== null)
-    moveDisputed(view.disputed, column, open, sums, { currencies, width, customer, currency });
-  // Groups summed in exact doubles into one shared array (a group is an offset into it), formatted at the end.
+  if (view.disputed !== null) moveDisputed(view.disputed, items, column, sums, { currencies, width });
+  const groups =
+    params.by === 'customer'
+      ? customerGroups(view, sums, width)
+      : ownerOrTeamGroups(view, params.by === 'salesperson' ? 'salesperson' : 'team', sums, width);
+  return { aging: { columns, groups }, view };
+}
+
+/**
+ * One group per customer and currency with a non-zero total, already in the report's order (customer code, then
+ * currency code) from the copy's kept code order: no sort of 20,000 rows per call.
+ */
+function customerGroups(view: LedgerView, sums: Float64Array, width: number): LedgerAgingGroup[] {
+  const { ledger } = view;
+  const currencies = ledger.currencies.length;
+  const currencyOrder = [...ledger.currencies.keys()].sort((a, b) =>
+    byCodePoint(ledger.currencies[a] ?? '', ledger.currencies[b] ?? ''),
+  );
+  const groups: LedgerAgingGroup[] = [];
+  const heads = customerRowHeads(ledger);
+  for (const customerIndex of ledger.customersByCode()) {
+    for (const currencyIndex of currencyOrder) {
+      const offset = (customerIndex * currencies + currencyIndex) * width;
+      let total = 0;
+      for (let col = 0; col < width; col += 1) total += sums[offset + col] ?? 0;
+      if (total === 0) continue;
+      const info = ledger.customers[customerIndex] as CustomerInfo;
+      const code = ledger.currencies[currencyIndex] ?? '';
+      groups.push({
+        head: heads[customerIndex] ?? rowHead(info.id, info.code, info.name),
+        id: info.id,
+        key: info.code,
+        name: info.name,
+        currency: code,
+        cells: sums,
+        offset,
+        total,
+      });
+    }
+  }
+  return groups;
+}
+
+/** Customers' sums added up by their salesperson or team (few groups), sorted by key then currency. */
+function ownerOrTeamGroups(
+  view: LedgerView,
+  by: 'salesperson' | 'team',
+  sums: Float64Array,
+  width: number,
+): LedgerAgingGroup[] {
+  const { ledger } = view;
+  const currencies = ledger.currencies.length;
   const groupIndex = new Map<string, number>();
   const labels: { label: ReturnType<typeof groupOf>; currency: string }[] = [];
-  const groupCells = params.by === 'customer' ? sums : new Float64Array(sums.length);
-  const offsets: number[] = [];
+  const cells = new Float64Array(sums.length);
   for (let customerIndex = 0; customerIndex < ledger.customers.length; customerIndex += 1) {
     for (let currencyIndex = 0; currencyIndex < currencies; currencyIndex += 1) {
       const base = (customerIndex * currencies + currencyIndex) * width;
       let any = false;
       for (let col = 0; col < width; col += 1) if (sums[base + col] !== 0) any = true;
       if (!any) continue;
-      const customer = ledger.customers[customerIndex] as CustomerInfo;
+      const info = ledger.customers[customerIndex] as CustomerInfo;
       const code = ledger.currencies[currencyIndex] ?? '';
-      if (params.by === 'customer') {
-        labels.push({ label: groupOf(view, params.by, customer), currency: code });
-        offsets.push(base);
-        continue;
-      }
-      const id = params.by === 'salesperson' ? customer.ownerUserId : customer.teamId;
+      const id = by === 'salesperson' ? info.ownerUserId : info.teamId;
       const mapKey = `${id ?? ''}|${code}`;
       let index = groupIndex.get(mapKey);
       if (index === undefined) {
         index = labels.length;
         groupIndex.set(mapKey, index);
-        labels.push({ label: groupOf(view, params.by, customer), currency: code });
-        offsets.push(index * width);
+        labels.push({ label: groupOf(view, by, info), currency: code });
       }
-      const offset = offsets[index] ?? 0;
       for (let col = 0; col < width; col += 1) {
-        groupCells[offset + col] = (groupCells[offset + col] ?? 0) + (sums[base + col] ?? 0);
+        cells[index * width + col] = (cells[index * width + col] ?? 0) + (sums[base + col] ?? 0);
       }
     }
   }
-  const result: LedgerAgingGroup[] = [];
+  const groups: LedgerAgingGroup[] = [];
   labels.forEach(({ label, currency: code }, index) => {
-    const offset = offsets[index] ?? 0;
     let total = 0;
-    for (let col = 0; col < width; col += 1) total += groupCells[offset + col] ?? 0;
+    for (let col = 0; col < width; col += 1) total += cells[index * width + col] ?? 0;
     if (total !== 0) {
-      result.push({
-        id: label.id,
-        key: label.key,
-        name: label.name,
-        currency: code,
-        cells: groupCells,
-        offset,
-        total,
-      });
+      const head = rowHead(label.id, label.key, label.name);
+      groups.push({ ...label, head, currency: code, cells, offset: index * width, total });
     }
   });
-  return {
-    columns,
-    groups: result.sort((a, b) => byCodePoint(a.key, b.key) || byCodePoint(a.currency, b.currency)),
-  };
+  return groups.sort((a, b) => byCodePoint(a.key, b.key) || byCodePoint(a.currency, b.currency));
 }
 
 /**
@@ -272,25 +302,29 @@ async function agingFromLedger(
  */
 function moveDisputed(
   disputed: Map<number, number>,
+  items: OpenItems,
   column: Int16Array,
-  open: Float64Array,
   sums: Float64Array,
-  layout: { currencies: number; width: number; customer: Int32Array; currency: Uint8Array },
+  layout: { currencies: number; width: number },
 ): void {
-  for (const [slot, amount] of disputed) {
-    const col = column[slot] ?? -1;
-    const openMinor = open[slot] ?? 0;
-    if (col === -1 || openMinor <= 0) continue;
+  const { currencies, width } = layout;
+  for (let item = 0; item < items.length; item += 1) {
+    const slot = items.slots[item] ?? 0;
+    const amount = disputed.get(slot);
+    const openMinor = items.amounts[item] ?? 0;
+    if (amount === undefined || openMinor <= 0) continue;
     const part = Math.min(openMinor, amount);
-    const base =
-      ((layout.customer[slot] ?? 0) * layout.currencies + (layout.currency[slot] ?? 0)) * layout.width;
+    const base = ((items.customer[item] ?? 0) * currencies + (items.currency[item] ?? 0)) * width;
+    const col = column[item] ?? 0;
     sums[base + col] = (sums[base + col] ?? 0) - part;
-    sums[base + layout.width - 1] = (sums[base + layout.width - 1] ?? 0) + part;
+    sums[base + width - 1] = (sums[base + width - 1] ?? 0) + part;
   }
 }
 
 /** A group of the ledger path: amounts as exact integers in doubles until they are formatted. */
 type LedgerAgingGroup = {
+  /** The row's JSON up to its columns (rowHead). */
+  head: Uint8Array;
   id: string | null;
   key: string;
   name: string;
@@ -321,39 +355,77 @@ function toAgingResult(aging: LedgerAging): AgingResult {
   };
 }
 
-/** Per-currency sections straight from the ledger path's doubles (no bigint per cell), as toReportSections. */
-function ledgerSections(aging: LedgerAging, baseCurrency: string): AgingReport['currencies'] {
+/**
+ * The ledger path's per-currency sections written as JSON straight from the doubles (platform/json-writer.ts): a
+ * by-customer report is 20,000 rows and 180,000 amounts, and building objects for a schema to walk and
+ * JSON.stringify to walk again took several times as long as computing them. agingReport reads the text back through
+ * the contract's schema; aging.test.ts checks every answer against it.
+ */
+function writeLedgerSections(out: JsonWriter, aging: LedgerAging, baseCurrency: string): void {
   const currencies = [...new Set(aging.groups.map((group) => group.currency))].sort(
     (a, b) => Number(b === baseCurrency) - Number(a === baseCurrency) || byCodePoint(a, b),
   );
-  return currencies.map((currency) => {
-    const format = numberFormatter(currency);
-    const groups = aging.groups.filter((group) => group.currency === currency);
-    const width = aging.columns.length;
+  const width = aging.columns.length;
+  const keys = aging.columns.map((key, index) =>
+    encodeJson(`${index === 0 ? '{' : ','}${JSON.stringify(key)}:`),
+  );
+  const writeColumns = (cells: Float64Array, offset: number, exponent: number) => {
+    for (let index = 0; index < width; index += 1) {
+      out.bytes(keys[index] ?? EMPTY).decimal(cells[offset + index] ?? 0, exponent);
+    }
+    out.bytes(width === 0 ? EMPTY_OBJECT : CLOSE);
+  };
+  out.raw('[');
+  currencies.forEach((currency, section) => {
+    const exponent = currencyExponent(currency);
     const totals = new Float64Array(width);
     let total = 0;
-    const decimals = (cells: Float64Array, offset: number) => {
-      const columns: Record<string, string> = {};
-      for (let index = 0; index < width; index += 1) {
-        columns[aging.columns[index] ?? ''] = format(cells[offset + index] ?? 0);
-      }
-      return columns;
-    };
-    const rows = groups.map((group) => {
+    out
+      .raw(section === 0 ? '{"currency":' : ',{"currency":')
+      .string(currency)
+      .raw(',"rows":[');
+    let first = true;
+    for (const group of aging.groups) {
+      if (group.currency !== currency) continue;
       for (let index = 0; index < width; index += 1) {
         totals[index] = (totals[index] ?? 0) + (group.cells[group.offset + index] ?? 0);
       }
       total += group.total;
-      return {
-        id: group.id,
-        key: group.key,
-        name: group.name,
-        columns: decimals(group.cells, group.offset),
-        total: format(group.total),
-      };
-    });
-    return { currency, rows, totals: decimals(totals, 0), total: format(total) };
+      if (!first) out.bytes(COMMA);
+      out.bytes(group.head);
+      writeColumns(group.cells, group.offset, exponent);
+      out.bytes(TOTAL).decimal(group.total, exponent).bytes(CLOSE);
+      first = false;
+    }
+    out.raw('],"totals":');
+    writeColumns(totals, 0, exponent);
+    out.raw(',"total":').decimal(total, exponent).raw('}');
   });
+  out.raw(']');
+}
+
+const EMPTY = encodeJson('');
+const EMPTY_OBJECT = encodeJson('{}');
+const COMMA = encodeJson(',');
+const CLOSE = encodeJson('}');
+const TOTAL = encodeJson(',"total":');
+
+/** A row's beginning as JSON bytes, up to its columns: `{"id":…,"key":…,"name":…,"columns":`. */
+function rowHead(id: string | null, key: string, name: string): Uint8Array {
+  return encodeJson(
+    `{"id":${id === null ? 'null' : JSON.stringify(id)},"key":${JSON.stringify(key)},"name":${JSON.stringify(name)},"columns":`,
+  );
+}
+
+/** Each customer's row head, kept per copy while its customers stand (a 20,000-row report writes them all). */
+const customerHeads = new WeakMap<TenantLedger, { version: number; heads: Uint8Array[] }>();
+
+function customerRowHeads(ledger: TenantLedger): Uint8Array[] {
+  const kept = customerHeads.get(ledger);
+  if (kept?.version === ledger.customersVersion) return kept.heads;
+  const heads = ledger.customers.map((customer) => rowHead(customer.id, customer.code, customer.name));
+  customerHeads.set(ledger, { version: ledger.customersVersion, heads });
+  return heads;
 }
 
 function ledgerTotalsOf(aging: LedgerAging): Map<string, bigint> {
@@ -505,17 +577,23 @@ export function toReportSections(result: AgingResult, baseCurrency: string): Agi
   });
 }
 
-export async function agingReport(
+type AgingQuery = {
+  asOf?: CalendarDate | undefined;
+  by: AgingDimension;
+  basis: AgingBasis;
+  view: AgingView;
+  disputes?: 'include' | 'exclude' | undefined;
+} & ReportFilter;
+
+/**
+ * The aging report as the JSON GET /api/aging answers (UTF-8 bytes) (agingReportSchema): by customer, salesperson or team
+ * written straight from the ledger copy's sums, by contract or plan node from the SQL path's groups.
+ */
+export async function agingReportJson(
   deps: Pick<AppDeps, 'db' | 'clock'>,
   actor: Actor,
-  query: {
-    asOf?: CalendarDate | undefined;
-    by: AgingDimension;
-    basis: AgingBasis;
-    view: AgingView;
-    disputes?: 'include' | 'exclude' | undefined;
-  } & ReportFilter,
-): Promise<AgingReport> {
+  query: AgingQuery,
+): Promise<Buffer> {
   return deps.db.tenant(actor.tenantId, async (tx) => {
     const context = await loadAgingContext(tx, actor.tenantId);
     await tuneForReport(tx);
@@ -528,21 +606,24 @@ export async function agingReport(
       view: query.view,
       excludeDisputed: disputes === 'exclude',
     };
-    const shown = { asOf, by: query.by, basis: query.basis, view: query.view, disputes };
     const filter = { teamId: query.teamId, salespersonId: query.salespersonId };
     const scope = recordScope(actor);
-    if (isLedgerDimension(params.by)) {
-      const aging = (await checkedAging(
-        tx,
-        actor.tenantId,
-        scope,
-        context.settings,
-        params,
-        filter,
-      )) as LedgerAging;
-      return { ...shown, columns: aging.columns, currencies: ledgerSections(aging, context.baseCurrency) };
-    }
-    const result = await computeAging(tx, actor.tenantId, scope, context.settings, params, filter);
-    return { ...shown, columns: result.columns, currencies: toReportSections(result, context.baseCurrency) };
+    const head = JSON.stringify({ asOf, by: query.by, basis: query.basis, view: query.view, disputes });
+    const aging = await checkedAging(tx, actor.tenantId, scope, context.settings, params, filter);
+    const out = new JsonWriter()
+      .raw(head.slice(0, -1))
+      .raw(`,"columns":${JSON.stringify(aging.columns)},"currencies":`);
+    if (isLedgerDimension(params.by)) writeLedgerSections(out, aging as LedgerAging, context.baseCurrency);
+    else out.raw(JSON.stringify(toReportSections(aging as AgingResult, context.baseCurrency)));
+    return out.raw('}').toBuffer();
   });
+}
+
+/** The aging report as an object (exports build their tables from it): agingReportJson read back through the schema. */
+export async function agingReport(
+  deps: Pick<AppDeps, 'db' | 'clock'>,
+  actor: Actor,
+  query: AgingQuery,
+): Promise<AgingReport> {
+  return agingReportSchema.parse(JSON.parse((await agingReportJson(deps, actor, query)).toString('utf8')));
 }

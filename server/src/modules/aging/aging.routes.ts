@@ -9,9 +9,10 @@ import {
 } from '@huikuan/core/contracts';
 import type { ApiApp } from '../../app';
 import type { AppDeps } from '../../platform/deps';
+import { sendJsonText } from '../../platform/json-text';
 import { requireActor } from '../../platform/request-context';
 import { listAgingItems } from './aging-items';
-import { agingReport } from './aging-report';
+import { agingReportJson } from './aging-report';
 import { getAgingSettings, updateAgingSettings } from './aging-settings';
 import { provisionReport } from './provision';
 
@@ -20,7 +21,8 @@ export function registerAgingRoutes(app: ApiApp, deps: AppDeps): void {
   app.get(
     '/aging',
     { schema: { tags, querystring: agingQuerySchema, response: { 200: agingReportSchema } } },
-    (request) => agingReport(deps, requireActor(request, 'records.read'), request.query),
+    async (request, reply) =>
+      sendJsonText(reply, await agingReportJson(deps, requireActor(request, 'records.read'), request.query)),
   );
   app.get(
     '/aging/items',

@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calendarDateOrThrow } from '@huikuan/core';
-import type { AgingReport, ProvisionReport } from '@huikuan/core/contracts';
+import { agingReportSchema, type AgingReport, type ProvisionReport } from '@huikuan/core/contracts';
 import { addUser, createTestApp, signUp, type Client, type TestApp } from '../../../test/support/test-app';
 import { seedReportDataDir } from '../../../test/support/cli-data-dir';
 import { countingDb } from '../../../test/support/statement-count';
@@ -116,10 +116,14 @@ const ZERO_BUCKETS = {
   over_730: '0.00',
 };
 
+/** GET /api/aging, whose JSON text the report writes itself: it must be exactly what the contract's schema reads. */
 async function aging(client: Client, query: string): Promise<AgingReport> {
   const response = await client.request('GET', `/api/aging?${query}`);
   expect(response.statusCode, response.body).toBe(200);
-  return response.json<AgingReport>();
+  expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+  const body = response.json<AgingReport>();
+  expect(agingReportSchema.parse(body)).toEqual(body);
+  return body;
 }
 
 function cny(report: AgingReport) {
@@ -239,6 +243,27 @@ describe('aging report', () => {
     expect(cny(await aging(admin, 'asOf=2026-11-22')).rows.map((row) => row.id)).not.toContain(ids.foreign);
   });
 
+  it('writes names that JSON must escape exactly as they are stored', async () => {
+    const client = await signUp(t.app);
+    const name = 'Quote " back\\ slash \n newline \t tab \u0001 回款 \u2028 end';
+    const customerId = await seedCustomer(t, client.tenantId, { code: 'Q"1' });
+    await t.db.tenant(client.tenantId, (tx) =>
+      tx.updateTable('customers').set({ name }).where('id', '=', customerId).execute(),
+    );
+    await seedInvoice(t, client.tenantId, {
+      customerId,
+      totalMinor: 1_234n,
+      invoiceDate: '2026-11-01',
+      dueDate: '2026-11-10',
+      number: 'Q1',
+    });
+    for (const by of ['customer', 'salesperson', 'team']) {
+      const report = await aging(client, `asOf=2026-11-22&by=${by}`);
+      expect(cny(report).total).toBe('12.34');
+      if (by === 'customer') expect(cny(report).rows).toMatchObject([{ id: customerId, key: 'Q"1', name }]);
+    }
+  });
+
   it('defaults to today in the organization time zone and validates its query', async () => {
     const today = await aging(admin, '');
     expect(today.asOf).toBe('2026-11-22');
@@ -334,26 +359,35 @@ describe('query count', () => {
           )
           .execute(),
       );
-      const counting = countingDb(t.db);
-      const actor = { tenantId: owner.tenantId, userId: owner.userId, role: 'admin' as const, teamIds: [] };
-      const report = await agingReport(
-        { db: counting.db, clock: t.clock },
-        {
-          ...actor,
-          tokenId: null,
-          tokenScopes: null,
-          sessionId: null,
-          csrfToken: null,
-          requestId: 'test',
-          ip: '127.0.0.1',
-        },
-        { asOf: calendarDateOrThrow('2026-11-22'), by: 'customer', basis: 'due_date', view: 'buckets' },
-      );
-      expect(report.currencies[0]?.total).toBe(((size * (size + 1)) / 200).toFixed(2));
-      counts.push(counting.count());
+      const actor = {
+        tenantId: owner.tenantId,
+        userId: owner.userId,
+        role: 'admin' as const,
+        teamIds: [],
+        tokenId: null,
+        tokenScopes: null,
+        sessionId: null,
+        csrfToken: null,
+        requestId: 'test',
+        ip: '127.0.0.1',
+      };
+      for (const asOf of ['2026-11-22', '2024-12-31']) {
+        const counting = countingDb(t.db);
+        const report = await agingReport({ db: counting.db, clock: t.clock }, actor, {
+          asOf: calendarDateOrThrow(asOf),
+          by: 'customer',
+          basis: 'due_date',
+          view: 'buckets',
+        });
+        if (asOf === '2026-11-22')
+          expect(report.currencies[0]?.total).toBe(((size * (size + 1)) / 200).toFixed(2));
+        counts.push(counting.count());
+      }
     }
-    // Settings + organization, the report session settings, the aggregate, the ledger check.
-    expect(counts).toEqual([4, 4]);
+    // Settings + organization, the report session settings, the copy's refresh; as of today over the whole
+    // organization the refresh's own per-currency totals are the ledger check; before the latest dated document
+    // the check is a statement of its own.
+    expect(counts).toEqual([3, 4, 3, 4]);
   });
 });
 

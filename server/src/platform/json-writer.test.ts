@@ -1,0 +1,52 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { currencyExponent, minorToDecimalString } from '@huikuan/core';
+import { JsonWriter } from './json-writer';
+
+describe('JsonWriter', () => {
+  it('writes every exact amount as minorToDecimalString does, quoted, for 0, 2 and 3 decimals', () => {
+    const amount = fc.oneof(
+      fc.integer({ min: -1_000_000, max: 1_000_000 }),
+      fc.integer({ min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }),
+      fc.constantFrom(0, 1, -1, 9, 10, 99, 100, -100, 101, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER),
+    );
+    fc.assert(
+      fc.property(amount, fc.constantFrom('CNY', 'JPY', 'KWD', 'USD'), (minor, currency) => {
+        const text = new JsonWriter().decimal(minor, currencyExponent(currency)).toBuffer().toString();
+        expect(text).toBe(JSON.stringify(minorToDecimalString(BigInt(minor), currency)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('refuses an amount that is not an exact integer instead of printing it rounded', () => {
+    expect(() => new JsonWriter().decimal(0.5, 2)).toThrow(/not an exact integer/);
+    expect(() => new JsonWriter().decimal(2 ** 53, 2)).toThrow(/not an exact integer/);
+  });
+
+  it('writes strings escaped as JSON.stringify does, in UTF-8, across buffer growth', () => {
+    const writer = new JsonWriter().raw('[');
+    const values = [
+      '回款 "引号" \\ \n\t\u0001\u2028',
+      'é ß 😀 𠀋 \ud800 lone',
+      'x'.repeat(100_000),
+      '',
+      null,
+    ];
+    values.forEach((value, index) => {
+      if (index > 0) writer.raw(',');
+      writer.stringOrNull(value);
+    });
+    writer.raw(']');
+    expect(JSON.parse(writer.toBuffer().toString('utf8'))).toEqual(values);
+  });
+
+  it('encodes raw text to the same UTF-8 bytes as Buffer does, lone surrogates included', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (text) => {
+        expect(new JsonWriter().raw(text).toBuffer()).toEqual(Buffer.from(text, 'utf8'));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
