@@ -23,16 +23,10 @@ import { todayIn } from '../../platform/clock';
 import { encodeJson, JsonWriter } from '../../platform/json-writer';
 import { recordScope, type Actor } from '../../platform/request-context';
 import { loadAgingContext } from './aging-settings';
-import {
-  dayOf,
-  ledgerView,
-  type CustomerInfo,
-  type LedgerView,
-  type OpenItems,
-  type TenantLedger,
-} from './ledger-cache';
+import { dayOf, ledgerView, type CustomerInfo, type LedgerView, type OpenItems } from './ledger-cache';
 import { decimalFormatter, openItemsAt, rangeOf, toMinor, yearTable } from './ledger-scan';
 import { tuneForReport } from './report-session';
+import { customerRowHeads } from './row-heads';
 import {
   assertAgreesWithLedger,
   groupIdSql,
@@ -227,7 +221,7 @@ function customerGroups(view: LedgerView, sums: Float64Array, width: number): Le
     byCodePoint(ledger.currencies[a] ?? '', ledger.currencies[b] ?? ''),
   );
   const groups: LedgerAgingGroup[] = [];
-  const heads = customerRowHeads(ledger);
+  const heads = customerRowHeads(ledger, agingRowHead);
   for (const customerIndex of ledger.customersByCode()) {
     for (const currencyIndex of currencyOrder) {
       const offset = (customerIndex * currencies + currencyIndex) * width;
@@ -410,22 +404,15 @@ const COMMA = encodeJson(',');
 const CLOSE = encodeJson('}');
 const TOTAL = encodeJson(',"total":');
 
+/** A by-customer row's beginning, kept per customer (row-heads.ts). */
+const agingRowHead = (customer: CustomerInfo) =>
+  `{"id":${JSON.stringify(customer.id)},"key":${JSON.stringify(customer.code)},"name":${JSON.stringify(customer.name)},"columns":`;
+
 /** A row's beginning as JSON bytes, up to its columns: `{"id":…,"key":…,"name":…,"columns":`. */
 function rowHead(id: string | null, key: string, name: string): Uint8Array {
   return encodeJson(
     `{"id":${id === null ? 'null' : JSON.stringify(id)},"key":${JSON.stringify(key)},"name":${JSON.stringify(name)},"columns":`,
   );
-}
-
-/** Each customer's row head, kept per copy while its customers stand (a 20,000-row report writes them all). */
-const customerHeads = new WeakMap<TenantLedger, { version: number; heads: Uint8Array[] }>();
-
-function customerRowHeads(ledger: TenantLedger): Uint8Array[] {
-  const kept = customerHeads.get(ledger);
-  if (kept?.version === ledger.customersVersion) return kept.heads;
-  const heads = ledger.customers.map((customer) => rowHead(customer.id, customer.code, customer.name));
-  customerHeads.set(ledger, { version: ledger.customersVersion, heads });
-  return heads;
 }
 
 function ledgerTotalsOf(aging: LedgerAging): Map<string, bigint> {

@@ -14,7 +14,7 @@ import { requireActor } from '../../platform/request-context';
 import { listAgingItems } from './aging-items';
 import { agingReportJson } from './aging-report';
 import { getAgingSettings, updateAgingSettings } from './aging-settings';
-import { provisionReport } from './provision';
+import { provisionReportJson } from './provision';
 
 export function registerAgingRoutes(app: ApiApp, deps: AppDeps): void {
   const tags = ['aging'];
@@ -40,6 +40,10 @@ export function registerAgingRoutes(app: ApiApp, deps: AppDeps): void {
   app.get(
     '/provision',
     { schema: { tags, querystring: provisionQuerySchema, response: { 200: provisionReportSchema } } },
-    (request) => provisionReport(deps, requireActor(request, 'records.read'), request.query),
+    async (request, reply) =>
+      sendJsonText(
+        reply,
+        await provisionReportJson(deps, requireActor(request, 'records.read'), request.query),
+      ),
   );
 }

@@ -5,7 +5,12 @@ import { Command } from 'commander';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calendarDateOrThrow } from '@huikuan/core';
-import { agingReportSchema, type AgingReport, type ProvisionReport } from '@huikuan/core/contracts';
+import {
+  agingReportSchema,
+  provisionReportSchema,
+  type AgingReport,
+  type ProvisionReport,
+} from '@huikuan/core/contracts';
 import { addUser, createTestApp, signUp, type Client, type TestApp } from '../../../test/support/test-app';
 import { seedReportDataDir } from '../../../test/support/cli-data-dir';
 import { countingDb } from '../../../test/support/statement-count';
@@ -262,6 +267,12 @@ describe('aging report', () => {
       expect(cny(report).total).toBe('12.34');
       if (by === 'customer') expect(cny(report).rows).toMatchObject([{ id: customerId, key: 'Q"1', name }]);
     }
+    const provision = await client.request('GET', '/api/provision?asOf=2026-11-22');
+    const body = provision.json<ProvisionReport>();
+    expect(provisionReportSchema.parse(body)).toEqual(body);
+    expect(body.currencies[0]?.customers).toEqual([
+      { customerId, code: 'Q"1', name, open: '12.34', provision: '0.62' },
+    ]);
   });
 
   it('defaults to today in the organization time zone and validates its query', async () => {
@@ -315,7 +326,10 @@ describe('provision', () => {
   it('provides per invoice, rounded half up, per class and customer', async () => {
     const response = await admin.request('GET', '/api/provision?asOf=2026-11-22');
     expect(response.statusCode, response.body).toBe(200);
-    const section = response.json<ProvisionReport>().currencies[0];
+    // The report writes its JSON itself: it must be exactly what the contract's schema reads.
+    const body = response.json<ProvisionReport>();
+    expect(provisionReportSchema.parse(body)).toEqual(body);
+    const section = body.currencies[0];
     expect(section?.currency).toBe('CNY');
     // I1 500.07 × 20% = 100.014 → 100.01; I2 33.33 × 80% = 26.664 → 26.66; I3 1,000,000.00 × 20%; I4 × 0.
     expect(section?.classes).toEqual([

@@ -1,46 +1,48 @@
 import {
-  minorToDecimalString,
+  currencyExponent,
   type CalendarDate,
   type RecordScope,
   RECEIVABLE_CLASSES,
   type AgingSettings,
 } from '@huikuan/core';
-import { type ProvisionReport } from '@huikuan/core/contracts';
+import { provisionReportSchema, type ProvisionReport } from '@huikuan/core/contracts';
 import { todayIn } from '../../platform/clock';
+import { encodeJson, JsonWriter } from '../../platform/json-writer';
 import type { Tx } from '../../platform/db';
 import type { AppDeps } from '../../platform/deps';
 import { recordScope, type Actor } from '../../platform/request-context';
 import { loadAgingContext } from './aging-settings';
 import { tuneForReport } from './report-session';
-import { dayOf, ledgerView, type CustomerInfo } from './ledger-cache';
+import { dayOf, ledgerView, type CustomerInfo, type LedgerView } from './ledger-cache';
 import { openItemsAt, provisionOf, rangeTable, toMinor } from './ledger-scan';
+import { customerRowHeads } from './row-heads';
 import { assertAgreesWithLedger, ledgerOpenForView } from './open-items';
 import type { ReportFilter } from './report-filter';
 
-type ProvisionRow = {
-  customer_id: string;
-  code: string;
-  name: string;
-  currency: string;
-  class_index: number;
-  open_minor: bigint;
-  provision_minor: bigint;
+/** Per customer, currency and class (cell = (customer × currencies + currency) × classes + class). */
+type ProvisionSums = {
+  view: LedgerView;
+  classes: number;
+  open: Float64Array;
+  provision: Float64Array;
+  /** 1 where the customer has an open item of that currency (its row is shown even if the sums net to zero). */
+  seen: Uint8Array;
 };
 
 /**
- * Provision per customer, currency and class from one pass over the ledger copy (ledger-cache.ts). Each invoice's
- * provision is rounded half up on its own ((open × bp + 5000) div 10000, open ≥ 0) and then summed, as core's
- * provisionMinor does, so every total equals the sum of its invoices' provisions. Classes are always aged from the
- * due date. Checked against the ledger's open balance on every run.
+ * Provision per customer, currency and class from one pass over the ledger copy's open items (ledger-cache.ts).
+ * Each invoice's provision is rounded half up on its own ((open × bp + 5000) div 10000, open ≥ 0) and then summed,
+ * as core's provisionMinor does, so every total equals the sum of its invoices' provisions. Classes are always aged
+ * from the due date. Checked against the ledger's open balance on every run.
  */
-export async function computeProvision(
+async function computeProvision(
   tx: Tx,
   tenantId: string,
   scope: RecordScope,
   settings: AgingSettings,
   asOf: string,
   filter?: ReportFilter,
-): Promise<ProvisionRow[]> {
+): Promise<ProvisionSums> {
   const view = await ledgerView(tx, tenantId, { scope, filter });
   const { ledger } = view;
   const asOfDay = dayOf(asOf);
@@ -49,39 +51,28 @@ export async function computeProvision(
   const rates = RECEIVABLE_CLASSES.map((key) => settings.provisionBp[key]);
   const currencies = ledger.currencies.length;
   const classes = RECEIVABLE_CLASSES.length;
-  const openSums = new Float64Array(ledger.customers.length * currencies * classes);
-  const provisionSums = new Float64Array(openSums.length);
-  const seen = new Uint8Array(openSums.length);
+  const open = new Float64Array(ledger.customers.length * currencies * classes);
+  const provision = new Float64Array(open.length);
+  const seen = new Uint8Array(ledger.customers.length * currencies);
+  const byCurrency = new Float64Array(currencies);
   for (let item = 0; item < items.length; item += 1) {
     const amount = items.amounts[item] ?? 0;
     const classIndex = classOf(asOfDay - (items.dueDay[item] ?? 0));
-    const cell =
-      ((items.customer[item] ?? 0) * currencies + (items.currency[item] ?? 0)) * classes + classIndex;
-    openSums[cell] = (openSums[cell] ?? 0) + amount;
-    provisionSums[cell] = (provisionSums[cell] ?? 0) + provisionOf(amount, rates[classIndex] ?? 0);
-    seen[cell] = 1;
-  }
-  const rows: ProvisionRow[] = [];
-  for (let cell = 0; cell < seen.length; cell += 1) {
-    if (seen[cell] !== 1) continue;
-    const customer = ledger.customers[Math.floor(cell / (currencies * classes))] as CustomerInfo;
-    rows.push({
-      customer_id: customer.id,
-      code: customer.code,
-      name: customer.name,
-      currency: ledger.currencies[Math.floor(cell / classes) % currencies] ?? '',
-      class_index: cell % classes,
-      open_minor: toMinor(openSums[cell] ?? 0),
-      provision_minor: toMinor(provisionSums[cell] ?? 0),
-    });
+    const currency = items.currency[item] ?? 0;
+    const pair = (items.customer[item] ?? 0) * currencies + currency;
+    const cell = pair * classes + classIndex;
+    open[cell] = (open[cell] ?? 0) + amount;
+    provision[cell] = (provision[cell] ?? 0) + provisionOf(amount, rates[classIndex] ?? 0);
+    seen[pair] = 1;
+    byCurrency[currency] = (byCurrency[currency] ?? 0) + amount;
   }
   const reportTotals = new Map<string, bigint>();
-  for (const row of rows) {
-    reportTotals.set(row.currency, (reportTotals.get(row.currency) ?? 0n) + row.open_minor);
-  }
+  byCurrency.forEach((amount, index) => {
+    if (amount !== 0) reportTotals.set(ledger.currencies[index] ?? '', toMinor(amount));
+  });
   const ledgerTotals = await ledgerOpenForView(tx, view, tenantId, asOf, scope, filter);
   assertAgreesWithLedger(reportTotals, ledgerTotals, 'Provision');
-  return rows;
+  return { view, classes, open, provision, seen };
 }
 
 function byCodePoint(a: string, b: string): number {
@@ -89,61 +80,85 @@ function byCodePoint(a: string, b: string): number {
   return a < b ? -1 : 1;
 }
 
-function sectionOf(currency: string, rows: readonly ProvisionRow[], settings: AgingSettings) {
-  const money = (amountMinor: bigint) => minorToDecimalString(amountMinor, currency);
-  const mine = rows.filter((row) => row.currency === currency);
-  const classes = RECEIVABLE_CLASSES.map((key, index) => {
-    const inClass = mine.filter((row) => row.class_index === index);
-    return {
-      class: key,
-      rateBp: settings.provisionBp[key],
-      open: money(inClass.reduce((sum, row) => sum + row.open_minor, 0n)),
-      provision: money(inClass.reduce((sum, row) => sum + row.provision_minor, 0n)),
-    };
-  });
-  const customers = new Map<
-    string,
-    { customerId: string; code: string; name: string; open: bigint; provision: bigint }
-  >();
-  for (const row of mine) {
-    const entry = customers.get(row.customer_id) ?? {
-      customerId: row.customer_id,
-      code: row.code,
-      name: row.name,
-      open: 0n,
-      provision: 0n,
-    };
-    entry.open += row.open_minor;
-    entry.provision += row.provision_minor;
-    customers.set(row.customer_id, entry);
+/** A customer line's beginning, kept per customer (row-heads.ts). */
+const provisionRowHead = (customer: CustomerInfo) =>
+  `{"customerId":${JSON.stringify(customer.id)},"code":${JSON.stringify(customer.code)},"name":${JSON.stringify(customer.name)},"open":`;
+
+const PROVISION_KEY = encodeJson(',"provision":');
+const NEXT_LINE = encodeJson('},');
+
+/**
+ * One currency's section as JSON, written straight from the sums (platform/json-writer.ts): the class lines, every
+ * customer with an open item in that currency (in code order, from the copy's kept order) and the total.
+ */
+function writeSection(
+  out: JsonWriter,
+  sums: ProvisionSums,
+  currencyIndex: number,
+  settings: AgingSettings,
+): void {
+  const { ledger } = sums.view;
+  const currencies = ledger.currencies.length;
+  const currency = ledger.currencies[currencyIndex] ?? '';
+  const exponent = currencyExponent(currency);
+  const classOpen = new Float64Array(sums.classes);
+  const classProvision = new Float64Array(sums.classes);
+  const heads = customerRowHeads(ledger, provisionRowHead);
+  out.raw('{"currency":').string(currency).raw(',"customers":[');
+  let first = true;
+  for (const customerIndex of ledger.customersByCode()) {
+    const pair = customerIndex * currencies + currencyIndex;
+    if (sums.seen[pair] !== 1) continue;
+    let open = 0;
+    let provision = 0;
+    for (let classIndex = 0; classIndex < sums.classes; classIndex += 1) {
+      const cell = pair * sums.classes + classIndex;
+      open += sums.open[cell] ?? 0;
+      provision += sums.provision[cell] ?? 0;
+      classOpen[classIndex] = (classOpen[classIndex] ?? 0) + (sums.open[cell] ?? 0);
+      classProvision[classIndex] = (classProvision[classIndex] ?? 0) + (sums.provision[cell] ?? 0);
+    }
+    if (!first) out.raw(',');
+    first = false;
+    out.bytes(
+      heads[customerIndex] ?? encodeJson(provisionRowHead(ledger.customers[customerIndex] as CustomerInfo)),
+    );
+    out.decimal(open, exponent).bytes(PROVISION_KEY).decimal(provision, exponent).raw('}');
   }
-  const customerLines = [...customers.values()].sort((a, b) => byCodePoint(a.code, b.code));
-  return {
-    currency,
-    classes,
-    customers: customerLines.map((line) => ({
-      ...line,
-      open: money(line.open),
-      provision: money(line.provision),
-    })),
-    total: {
-      open: money(mine.reduce((sum, row) => sum + row.open_minor, 0n)),
-      provision: money(mine.reduce((sum, row) => sum + row.provision_minor, 0n)),
-    },
-  };
+  out.raw('],"classes":[');
+  let totalOpen = 0;
+  let totalProvision = 0;
+  RECEIVABLE_CLASSES.forEach((key, classIndex) => {
+    totalOpen += classOpen[classIndex] ?? 0;
+    totalProvision += classProvision[classIndex] ?? 0;
+    out.raw(`{"class":${JSON.stringify(key)},"rateBp":${settings.provisionBp[key]},"open":`);
+    out.decimal(classOpen[classIndex] ?? 0, exponent).bytes(PROVISION_KEY);
+    out
+      .decimal(classProvision[classIndex] ?? 0, exponent)
+      .bytes(classIndex === sums.classes - 1 ? CLOSE : NEXT_LINE);
+  });
+  out
+    .raw('],"total":{"open":')
+    .decimal(totalOpen, exponent)
+    .bytes(PROVISION_KEY)
+    .decimal(totalProvision, exponent);
+  out.raw('}}');
 }
 
-export async function provisionReport(
+const CLOSE = encodeJson('}');
+
+/** The provision report as the JSON GET /api/provision answers (provisionReportSchema), in UTF-8 bytes. */
+export async function provisionReportJson(
   deps: Pick<AppDeps, 'db' | 'clock'>,
   actor: Actor,
   query: { asOf?: CalendarDate | undefined } & ReportFilter,
-): Promise<ProvisionReport> {
+): Promise<Buffer> {
   return deps.db.tenant(actor.tenantId, async (tx) => {
     const context = await loadAgingContext(tx, actor.tenantId);
     await tuneForReport(tx);
     const asOf = query.asOf ?? todayIn(deps.clock, context.timezone);
     const filter = { teamId: query.teamId, salespersonId: query.salespersonId };
-    const rows = await computeProvision(
+    const sums = await computeProvision(
       tx,
       actor.tenantId,
       recordScope(actor),
@@ -151,9 +166,33 @@ export async function provisionReport(
       asOf,
       filter,
     );
-    const currencies = [...new Set(rows.map((row) => row.currency))].sort(
-      (a, b) => Number(b === context.baseCurrency) - Number(a === context.baseCurrency) || byCodePoint(a, b),
-    );
-    return { asOf, currencies: currencies.map((currency) => sectionOf(currency, rows, context.settings)) };
+    const { ledger } = sums.view;
+    const currencies = ledger.currencies.length;
+    const shown = [...ledger.currencies.keys()]
+      .filter((index) =>
+        ledger.customers.some((_, customer) => sums.seen[customer * currencies + index] === 1),
+      )
+      .sort((a, b) => {
+        const [codeA, codeB] = [ledger.currencies[a] ?? '', ledger.currencies[b] ?? ''];
+        const base = context.baseCurrency;
+        return Number(codeB === base) - Number(codeA === base) || byCodePoint(codeA, codeB);
+      });
+    const out = new JsonWriter().raw(`{"asOf":${JSON.stringify(asOf)},"currencies":[`);
+    shown.forEach((currencyIndex, index) => {
+      if (index > 0) out.raw(',');
+      writeSection(out, sums, currencyIndex, context.settings);
+    });
+    return out.raw(']}').toBuffer();
   });
+}
+
+/** The provision report as an object (exports build their tables from it), read back through the contract. */
+export async function provisionReport(
+  deps: Pick<AppDeps, 'db' | 'clock'>,
+  actor: Actor,
+  query: { asOf?: CalendarDate | undefined } & ReportFilter,
+): Promise<ProvisionReport> {
+  return provisionReportSchema.parse(
+    JSON.parse((await provisionReportJson(deps, actor, query)).toString('utf8')),
+  );
 }
