@@ -1,6 +1,6 @@
 /**
  * Benchmark: aging, provision and KPIs over a generated million-invoice ledger, through the real HTTP API
- * (`app.inject` against buildApp, bearer token, response schemas and all), on PostgreSQL and on PGlite, each
+ * (buildApp listening on loopback, bearer token, response schemas and all), on PostgreSQL and on PGlite, each
  * time compared with a plain TypeScript scan of the same open items held in typed arrays. Not part of `npm test`:
  *
  *   npm run bench                                    # 1,000,000 invoices, PostgreSQL (if reachable) and PGlite
@@ -29,6 +29,7 @@ import { loadConfig } from '../server/src/platform/config';
 import { openDatabase, type Database } from '../server/src/platform/db';
 import { migrate } from '../server/src/platform/migrate';
 import type { Actor } from '../server/src/platform/request-context';
+import { getOverHttp } from './http-get';
 import { checkLedgerInvariants, generateLedger, ledgerCounts } from './ledger-generator';
 
 const { values: options } = parseArgs({
@@ -252,6 +253,7 @@ async function measureEngine(label: string, engine: 'pg' | 'pglite', db: Databas
   const config = loadConfig({}, { logLevel: 'silent', webDistDir: '/nonexistent' });
   const app = await buildApp({ db, clock, config, version: 'bench' });
   await app.ready();
+  const origin = await app.listen({ host: '127.0.0.1', port: 0 });
   try {
     const token = await bearerFor(db, tenantId);
     const ids = await db.tenant(tenantId, async (tx) => {
@@ -324,18 +326,21 @@ async function measureEngine(label: string, engine: 'pg' | 'pglite', db: Databas
     ];
     const results: Result[] = [];
     for (const call of calls) {
-      const request = () =>
-        app.inject({ method: 'GET', url: call.url, headers: { authorization: `Bearer ${token}` } });
+      const request = () => getOverHttp(origin, call.url, token);
       const first = await request();
       if (first.statusCode === 404 && call.url.startsWith('/api/reports/')) {
         log(`${label}: ${call.name}: route not there yet, skipped`);
         continue;
       }
       if (first.statusCode !== 200)
-        throw new Error(`${label}: ${call.url} answered ${first.statusCode}: ${first.body}`);
+        throw new Error(
+          `${label}: ${call.url} answered ${first.statusCode}: ${first.body.toString('utf8', 0, 500)}`,
+        );
       if (call.url === '/api/aging') {
         // The API's total must be the typed-array scan's: the same open items.
-        const report = JSON.parse(first.body) as { currencies: { currency: string; total: string }[] };
+        const report = JSON.parse(first.body.toString('utf8')) as {
+          currencies: { currency: string; total: string }[];
+        };
         const apiTotal = report.currencies.reduce(
           (sum, section) => sum + Number(section.total.replace('.', '')),
           0,

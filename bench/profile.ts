@@ -1,6 +1,6 @@
 /**
  * Where one API call's time goes, on a ledger that `npm run bench -- --reuse` left behind: the call is made
- * `--runs` times after a warm-up through the real app (bearer token, schemas, serialisation), and each run prints its
+ * `--runs` times after a warm-up through the real app over HTTP on loopback (bearer token, schemas, serialisation), and each run prints its
  * total, the time of every statement it sent (in order) and the rest (JavaScript: loops, building and serialising
  * the answer). With `node --cpu-prof` around it, the JavaScript part shows in a profile.
  *
@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp } from '../server/src/app';
+import { getOverHttp } from './http-get';
 import { createApiToken } from '../server/src/modules/api-tokens/api-tokens';
 import { loadConfig } from '../server/src/platform/config';
 import { openDatabase, type Database } from '../server/src/platform/db';
@@ -96,18 +97,19 @@ try {
   const { secret } = await createApiToken(deps, actor, { name: `profile-${Date.now()}`, scopes: ['read'] });
   const app = await buildApp({ ...deps, db: timing });
   await app.ready();
+  const origin = await app.listen({ host: '127.0.0.1', port: 0 });
   const runs = Number(options.runs);
   for (let run = -1; run < runs; run += 1) {
     statements = [];
     const started = performance.now();
-    const response = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${secret}` } });
+    const response = await getOverHttp(origin, url, secret);
     const total = performance.now() - started;
     const inSql = statements.reduce((sum, statement) => sum + statement.ms, 0);
     console.log(
       `${run < 0 ? 'warm-up' : `run ${run + 1}`}: ${response.statusCode}, ${total.toFixed(1)} ms, ` +
-        `${(response.rawPayload.length / 1e6).toFixed(2)} MB; SQL ${inSql.toFixed(1)} ms, rest ${(total - inSql).toFixed(1)} ms`,
+        `${(response.body.length / 1e6).toFixed(2)} MB; SQL ${inSql.toFixed(1)} ms, rest ${(total - inSql).toFixed(1)} ms`,
     );
-    if (response.statusCode !== 200) console.log(response.body.slice(0, 500));
+    if (response.statusCode !== 200) console.log(response.body.toString('utf8', 0, 500));
     for (const statement of statements)
       console.log(`    ${statement.ms.toFixed(1).padStart(8)} ms  ${statement.sql}`);
   }
