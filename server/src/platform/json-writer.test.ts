@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { currencyExponent, minorToDecimalString } from '@huikuan/core';
-import { JsonWriter } from './json-writer';
+import { encodeJson, JsonWriter } from './json-writer';
 
 describe('JsonWriter', () => {
   it('writes every exact amount as minorToDecimalString does, quoted, for 0, 2 and 3 decimals', () => {
@@ -48,5 +48,15 @@ describe('JsonWriter', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('copies encoded pieces of any length, short and long, across buffer growth', () => {
+    const pieces = [1, 5, 24, 25, 200, 70_000].map((length, index) =>
+      encodeJson(`"${'回'.repeat(length)}${index}"`),
+    );
+    const writer = new JsonWriter(16).raw('[');
+    pieces.forEach((piece, index) => writer.raw(index === 0 ? '' : ',').bytes(piece));
+    const parsed = JSON.parse(writer.raw(']').toBuffer().toString('utf8')) as string[];
+    expect(parsed.map((text) => text.length)).toEqual([2, 6, 25, 26, 201, 70_001]);
   });
 });

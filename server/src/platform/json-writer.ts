@@ -70,6 +70,12 @@ export class JsonWriter {
   bytes(chunk: Uint8Array): this {
     this.reserve(chunk.length);
     const out = this.buffer;
+    if (chunk.length > 24) {
+      // Native copy pays off beyond a couple of dozen bytes (a row head); below, its call costs more than a loop.
+      out.set(chunk, this.length);
+      this.length += chunk.length;
+      return this;
+    }
     let at = this.length;
     for (let index = 0; index < chunk.length; index += 1) out[at++] = chunk[index] ?? 0;
     this.length = at;
