@@ -1,33 +1,36 @@
 import { sql } from 'kysely';
-import type { DunningActionContext, DunningActionOutcome } from '../dunning/step-registry';
+import { arrayLiteral, nestedArrayLiteral } from '../dunning/array-literals';
+import type { DunningGroupOutcome, DunningStepGroup } from '../dunning/step-registry';
 
 /**
- * The ladder's 停止供货 step (credit_hold) as the credit module records it: a row in dunning_credit_holds naming the
- * invoice, which dunning-holds.ts reads as a hold cause while that invoice is open.
+ * The ladder's 停止供货 step (credit_hold) as the credit module records it: a hold naming the invoices it is for,
+ * which dunning-holds.ts reads (through the dunning_credit_holds view, one row per invoice) as a hold cause while
+ * any of those invoices is open.
  */
 
-/** The credit_hold executor, set-based: one INSERT for every hold a batch places. */
+/**
+ * The credit_hold executor, set-based: one row per customer the batch holds (migration 0017), naming every invoice
+ * it holds the customer for — a catch-up run holds 259,000 invoices of 6,000 customers — in one INSERT for the
+ * batch. The actions already name their invoices, so the outcome is the hold's id alone.
+ */
 export async function placeDunningCreditHolds(
-  contexts: readonly DunningActionContext[],
-): Promise<DunningActionOutcome[]> {
-  const first = contexts[0];
+  groups: readonly DunningStepGroup[],
+): Promise<DunningGroupOutcome[]> {
+  const first = groups[0];
   if (!first) return [];
-  const result = await sql<{ id: string; action_id: string }>`
-    INSERT INTO dunning_credit_holds (tenant_id, customer_id, invoice_id, action_id, placed_on)
-    SELECT ${first.tenantId}::uuid, v.customer_id, v.invoice_id, v.action_id, ${first.asOf}::date
-    FROM unnest(${contexts.map((c) => c.customer.id)}::uuid[], ${contexts.map((c) => c.invoice.id)}::uuid[],
-      ${contexts.map((c) => c.actionId)}::uuid[]) AS v (customer_id, invoice_id, action_id)
-    ON CONFLICT (tenant_id, action_id) DO NOTHING
-    RETURNING id, action_id`.execute(first.tx);
-  const byAction = new Map(result.rows.map((row) => [row.action_id, row.id]));
-  return contexts.map((context) => {
-    const holdId = byAction.get(context.actionId);
-    return holdId === undefined
-      ? { outcome: 'skipped', detail: 'hold already placed' }
-      : {
-          outcome: 'created',
-          refId: holdId,
-          detail: `credit hold until invoice ${context.invoice.number} is paid`,
-        };
+  const actions = groups.map((group) => group.actions);
+  const result = await sql<{ id: string }>`
+    INSERT INTO dunning_credit_hold_sets (tenant_id, customer_id, placed_on, invoice_ids, action_ids)
+    SELECT ${first.tenantId}::uuid, h.customer_id, ${first.asOf}::date, h.invoice_ids::uuid[], h.action_ids::uuid[]
+    FROM unnest(${arrayLiteral(groups.map((group) => group.customer.id))}::uuid[],
+      ${nestedArrayLiteral(actions, (action) => action.invoice.id)}::text[],
+      ${nestedArrayLiteral(actions, (action) => action.actionId)}::text[])
+      WITH ORDINALITY AS h (customer_id, invoice_ids, action_ids, n)
+    ORDER BY h.n
+    RETURNING id`.execute(first.tx);
+  if (result.rows.length !== groups.length) throw new Error('not every credit hold was written');
+  return result.rows.map((row) => {
+    const placed = { outcome: 'created' as const, refId: row.id };
+    return { first: placed, others: placed };
   });
 }

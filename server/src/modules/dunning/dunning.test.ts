@@ -1,5 +1,6 @@
 import type { CalendarDate } from '@huikuan/core';
 import type { DunningPolicy, DunningPreview, DunningRun } from '@huikuan/core/contracts';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, createTestApp, signUp, type Client, type TestApp } from '../../../test/support/test-app';
 import { assertCreditAllows, CreditRefusal } from '../credit/credit-check';
@@ -8,6 +9,7 @@ import { runDunningNow } from './start-run';
 import {
   registerBatchStepExecutor,
   registerDunningPauseSource,
+  registerGroupStepExecutor,
   registerStepExecutor,
   type DunningActionContext,
   type DunningPause,
@@ -42,7 +44,7 @@ beforeAll(async () => {
   finance = await addUser(admin, 'finance');
   sales = await addUser(admin, 'salesperson');
   // The other modules' executors are replaced here, so this file tests the engine and nothing it calls.
-  // (A batch executor wins over a single one, so both are replaced.)
+  // (A group executor wins over a batch one, which wins over a single one, so all three are replaced.)
   for (const kind of [
     'customer_reminder',
     'overdue_notice',
@@ -57,6 +59,15 @@ beforeAll(async () => {
     registerBatchStepExecutor(kind, async (contexts) => {
       const outcomes = [];
       for (const context of contexts) outcomes.push(await recordingExecutor(context));
+      return outcomes;
+    });
+    registerGroupStepExecutor(kind, async (groups) => {
+      const outcomes = [];
+      for (const { actions, ...shared } of groups) {
+        const each = [];
+        for (const action of actions) each.push(await recordingExecutor({ ...shared, ...action }));
+        outcomes.push({ each });
+      }
       return outcomes;
     });
   }
@@ -286,11 +297,12 @@ describe('runs', () => {
     expect(fired(await run('2026-03-07'))).toEqual([]);
     expect(fired(await run('2026-03-11'))).toEqual(['R-A:overdue_notice']);
     expect(fired(await run('2026-03-17'))).toEqual(['R-A:call_task', 'R-B:customer_reminder']);
+    // Within a batch the executors run kind by kind, always in the ladder's order of kinds (reminders before tasks).
     expect(calls.map((call) => `${call.invoice}:${call.kind}`)).toEqual([
       'R-A:customer_reminder',
       'R-A:overdue_notice',
-      'R-A:call_task',
       'R-B:customer_reminder',
+      'R-A:call_task',
     ]);
     const outcome = await t.db.tenant(admin.tenantId, (tx) =>
       tx
@@ -302,6 +314,34 @@ describe('runs', () => {
     );
     expect(outcome.outcome).toBe('queued');
     expect(outcome.ref_id).toMatch(/^ref-/);
+  });
+
+  it('records each action under the id its executor saw, and refuses a step recorded twice for an invoice', async () => {
+    const recorded = await t.db.tenant(admin.tenantId, (tx) =>
+      tx
+        .selectFrom('dunning_actions')
+        .select(['id', 'ref_id', 'invoice_id', 'step_id', 'customer_id'])
+        .execute(),
+    );
+    expect(recorded.length).toBeGreaterThanOrEqual(4);
+    // The recording executor answers ref-<action id>: the view's ids are the ones the executors were given.
+    for (const action of recorded) expect(action.ref_id).toBe(`ref-${action.id}`);
+    expect(new Set(recorded.map((action) => action.id)).size).toBe(recorded.length);
+    // A run that got to the same step of the same invoice second (a concurrent run) fails, and nothing is written.
+    const [first] = recorded;
+    if (!first) throw new Error('nothing recorded');
+    const again = await t.db
+      .tenant(admin.tenantId, (tx) =>
+        sql`
+          INSERT INTO dunning_action_groups (tenant_id, id, run_id, customer_id, policy_id, step_id, kind,
+            offset_days, as_of, currency, invoice_ids, due_dates, chased_minor, first_outcome, other_outcome)
+          SELECT tenant_id, gen_random_uuid(), run_id, customer_id, policy_id, step_id, kind, offset_days, as_of,
+            currency, ARRAY[invoice_id], ARRAY[due_date], ARRAY[chased_minor], 'recorded', 'recorded'
+          FROM dunning_actions WHERE id = ${first.id}`.execute(tx),
+      )
+      .catch((error: unknown) => error);
+    expect(again).toMatchObject({ code: '23505' });
+    expect(await actionCount()).toBe(recorded.length);
   });
 
   it('skips a paused item and resumes it at the latest due step when the pause ends', async () => {

@@ -1,13 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { CalendarDate, DunningStepKind } from '@huikuan/core';
+import { DUNNING_STEP_KINDS, type CalendarDate, type DunningStepKind } from '@huikuan/core';
 import { sql } from 'kysely';
 import type { Tx } from '../../platform/db';
+import { arrayLiteral, nestedArrayLiteral, nestedTextArrayLiteral, textArrayLiteral } from './array-literals';
 import type { PlannedAction } from './run-context';
 import {
   batchStepExecutorOf,
+  groupStepExecutorOf,
+  outcomesOfGroup,
   stepExecutorOf,
+  type ChasedItem,
   type DunningActionContext,
   type DunningActionOutcome,
+  type DunningGroupOutcome,
+  type DunningStepGroup,
 } from './step-registry';
 
 /** A planned action that this run recorded (and whose executor ran), with what the executor answered. */
@@ -17,13 +23,52 @@ export type RecordedAction = {
   outcome: DunningActionOutcome | null;
 };
 
+/** What a run lends the executors besides each action: the snapshot's chased items per customer; timings. */
+export type ExecutionSupport = {
+  customerItems?: (customerId: string) => readonly ChasedItem[];
+  onPhase?: (phase: string, ms: number) => void;
+};
+
 /**
- * Does the planned actions and records them, in the caller's transaction: each action gets its id first (the
- * executors' idempotency key), each kind's executor runs (batch executors once for all of the kind), then one INSERT
- * writes every action with its outcome. The INSERT has no ON CONFLICT on purpose: when a concurrent run recorded one
- * of these steps first, the unique key fails the statement and the whole transaction — executors' writes included —
- * rolls back, and the caller redoes the items one by one from fresh reads. A fixed number of statements per batch,
- * plus whatever the executors write.
+ * One step for some of one customer's invoices in one batch, as recorded (migration 0017: one row of
+ * dunning_action_groups). Its actions' ids follow from the group's: the first 24 characters of a random uuid, then
+ * the action's position in 12 hex digits — what the dunning_actions view computes too, so a catch-up batch neither
+ * makes nor sends 20,000 random ids.
+ */
+export type ActionGroup = {
+  id: string;
+  first: PlannedAction;
+  members: PlannedAction[];
+  outcome: DunningGroupOutcome | null;
+};
+
+/** What a batch did: its groups, how many actions per kind, and each action (built only when asked for). */
+export type ExecutedActions = {
+  groups: readonly ActionGroup[];
+  fired: number;
+  countsByKind: Record<string, number>;
+  actions(): RecordedAction[];
+};
+
+const FIRST_ID_SUFFIX = '000000000000';
+
+function newGroupId(): string {
+  return `${randomUUID().slice(0, 24)}${FIRST_ID_SUFFIX}`;
+}
+
+/** The id of a group's action at `index` (0-based); the view computes the same from the group's id. */
+export function actionIdOf(groupId: string, index: number): string {
+  return `${groupId.slice(0, 24)}${(index + 1).toString(16).padStart(12, '0')}`;
+}
+
+/**
+ * Does the planned actions and records them, in the caller's transaction: the actions are grouped per customer,
+ * step and currency and get their ids first (the executors' idempotency keys), each kind's executor runs (group
+ * executors once for all of the kind's groups, batch executors once for all of its actions), then one INSERT records
+ * every group with its outcomes. The INSERT has no ON CONFLICT on purpose: when a concurrent run recorded one of
+ * these steps first, the done-steps trigger fails the statement and the whole transaction — executors' writes
+ * included — rolls back, and the caller redoes the items one by one from fresh reads. A fixed number of statements
+ * per batch, plus whatever the executors write.
  */
 export async function executeActions(
   tx: Tx,
@@ -31,128 +76,274 @@ export async function executeActions(
   runId: string,
   asOf: CalendarDate,
   planned: readonly PlannedAction[],
-): Promise<RecordedAction[]> {
-  if (planned.length === 0) return [];
-  const recorded: RecordedAction[] = planned.map((action) => ({
-    actionId: randomUUID(),
-    planned: action,
-    outcome: null,
-  }));
-  const byKind = new Map<DunningStepKind, RecordedAction[]>();
-  for (const action of recorded) {
-    const list = byKind.get(action.planned.step.kind) ?? [];
-    list.push(action);
-    byKind.set(action.planned.step.kind, list);
+  support: ExecutionSupport = {},
+): Promise<ExecutedActions> {
+  const groups = groupsOf(planned);
+  const shared = sharedParts(tx, tenantId, runId, asOf, support);
+  for (const [kind, ofKind] of byKind(groups)) {
+    const started = performance.now();
+    const hasExecutor = await runExecutor(kind, ofKind, shared);
+    if (hasExecutor) support.onPhase?.(`executor ${kind}`, performance.now() - started);
   }
-  for (const [kind, actions] of byKind) {
-    const contexts = actions.map((action) => contextOf(tx, tenantId, runId, asOf, action));
-    const outcomes = await runExecutor(kind, contexts);
-    outcomes.forEach((outcome, index) => {
-      const action = actions[index];
-      if (action) action.outcome = outcome;
-    });
-  }
-  await insertActions(tx, tenantId, runId, asOf, recorded);
-  return recorded;
+  const started = performance.now();
+  if (groups.length > 0) await insertActionGroups(tx, tenantId, runId, asOf, groups);
+  support.onPhase?.('record actions', performance.now() - started);
+  return executed(groups);
 }
 
-async function runExecutor(
-  kind: DunningStepKind,
-  contexts: DunningActionContext[],
-): Promise<(DunningActionOutcome | null)[]> {
-  const batch = batchStepExecutorOf(kind);
-  if (batch) {
-    const outcomes = await batch(contexts);
-    if (outcomes.length !== contexts.length) {
-      throw new Error(
-        `The ${kind} executor answered ${outcomes.length} outcomes for ${contexts.length} actions`,
-      );
-    }
-    return outcomes;
+function executed(groups: readonly ActionGroup[]): ExecutedActions {
+  const countsByKind: Record<string, number> = {};
+  let fired = 0;
+  for (const group of groups) {
+    fired += group.members.length;
+    countsByKind[group.first.step.kind] = (countsByKind[group.first.step.kind] ?? 0) + group.members.length;
   }
-  const single = stepExecutorOf(kind);
-  // No module does this kind of step (not wired in this process): the action stays 'recorded', visible as such.
-  if (!single) return contexts.map(() => null);
-  const outcomes: DunningActionOutcome[] = [];
-  for (const context of contexts) outcomes.push(await single(context));
-  return outcomes;
-}
-
-function contextOf(
-  tx: Tx,
-  tenantId: string,
-  runId: string,
-  asOf: CalendarDate,
-  action: RecordedAction,
-): DunningActionContext {
-  const { item, step, chasedMinor, daysOverdue } = action.planned;
   return {
-    tx,
-    tenantId,
-    runId,
-    actionId: action.actionId,
-    asOf,
-    step: {
-      kind: step.kind,
-      channel: step.channel,
-      offsetDays: step.offsetDays,
-      templateKey: step.templateKey,
-      requiresApproval: step.requiresApproval,
-    },
-    invoice: {
-      id: item.invoiceId,
-      number: item.invoiceNumber,
-      customerId: item.customerId,
-      dueDate: item.dueDate,
-      chasedMinor,
-      currency: item.currency,
-      daysOverdue,
-    },
-    customer: { id: item.customerId, name: item.customerName, ownerUserId: item.ownerUserId },
+    groups,
+    fired,
+    countsByKind,
+    actions: () =>
+      groups.flatMap((group) => {
+        const outcomes = group.outcome ? outcomesOfGroup(group.outcome, group.members.length) : [];
+        return group.members.map((member, index) => ({
+          actionId: actionIdOf(group.id, index),
+          planned: member,
+          outcome: outcomes[index] ?? null,
+        }));
+      }),
   };
 }
 
-async function insertActions(
+/**
+ * The groups per kind, the kinds always in the same order: executors take locks (a letter's key), and two batches in
+ * flight taking them in the same order cannot deadlock.
+ */
+function byKind(groups: readonly ActionGroup[]): Map<DunningStepKind, ActionGroup[]> {
+  const kinds = new Map<DunningStepKind, ActionGroup[]>(DUNNING_STEP_KINDS.map((kind) => [kind, []]));
+  for (const group of groups) kinds.get(group.first.step.kind)?.push(group);
+  for (const [kind, list] of kinds) if (list.length === 0) kinds.delete(kind);
+  return kinds;
+}
+
+/** Runs the kind's executor over its groups and keeps each group's outcome; false when none is registered. */
+async function runExecutor(
+  kind: DunningStepKind,
+  groups: readonly ActionGroup[],
+  shared: SharedParts,
+): Promise<boolean> {
+  const group = groupStepExecutorOf(kind);
+  if (group) {
+    const outcomes = await group(groups.map((entry) => shared.stepGroup(entry)));
+    if (outcomes.length !== groups.length) {
+      throw new Error(
+        `The ${kind} executor answered ${outcomes.length} outcomes for ${groups.length} groups`,
+      );
+    }
+    groups.forEach((entry, index) => (entry.outcome = outcomes[index] ?? null));
+    return true;
+  }
+  const batch = batchStepExecutorOf(kind);
+  const single = stepExecutorOf(kind);
+  // No module does this kind of step (not wired in this process): the actions stay 'recorded', visible as such.
+  if (!batch && !single) return false;
+  const contexts = groups.flatMap((entry) => shared.contexts(entry));
+  let outcomes: DunningActionOutcome[];
+  if (batch) outcomes = await batch(contexts);
+  else {
+    outcomes = [];
+    for (const context of contexts) outcomes.push(await single!(context));
+  }
+  if (outcomes.length !== contexts.length) {
+    throw new Error(
+      `The ${kind} executor answered ${outcomes.length} outcomes for ${contexts.length} actions`,
+    );
+  }
+  let next = 0;
+  for (const entry of groups) {
+    entry.outcome = { each: outcomes.slice(next, next + entry.members.length) };
+    next += entry.members.length;
+  }
+  return true;
+}
+
+type SharedParts = {
+  stepGroup(group: ActionGroup): DunningStepGroup;
+  contexts(group: ActionGroup): DunningActionContext[];
+};
+
+/**
+ * Builds what executors see. The step and customer parts are made once per step and customer and shared (they are
+ * read-only to executors); only the invoice part is per action.
+ */
+function sharedParts(
   tx: Tx,
   tenantId: string,
   runId: string,
   asOf: CalendarDate,
-  recorded: readonly RecordedAction[],
-): Promise<void> {
-  const column = <T>(pick: (action: RecordedAction) => T) => recorded.map(pick);
-  const planned = <T>(pick: (action: PlannedAction) => T) => recorded.map((action) => pick(action.planned));
-  // Ids, numbers and dates go as ready-made array literals: the driver would escape each element of a 20,000-element
-  // array one by one, and they have nothing to escape. Free text (ref, detail) goes through the driver.
-  await sql`
-    INSERT INTO dunning_actions (tenant_id, id, run_id, invoice_id, customer_id, policy_id, step_id, kind, channel,
-      offset_days, due_date, step_due_on, as_of, days_overdue, chased_minor, currency, outcome, ref_id, detail)
-    SELECT ${tenantId}::uuid, v.id, ${runId}::uuid, v.invoice_id, v.customer_id, v.policy_id, v.step_id, v.kind,
-      nullif(v.channel, ''), v.offset_days, v.due_date, v.due_date + v.offset_days, ${asOf}::date, v.days_overdue,
-      v.chased_minor, v.currency, v.outcome, nullif(v.ref_id, ''), nullif(v.detail, '')
-    FROM unnest(
-      ${arrayLiteral(column((a) => a.actionId))}::uuid[],
-      ${arrayLiteral(planned((a) => a.item.invoiceId))}::uuid[],
-      ${arrayLiteral(planned((a) => a.item.customerId))}::uuid[],
-      ${arrayLiteral(planned((a) => a.policy.id))}::uuid[], ${arrayLiteral(planned((a) => a.step.id))}::uuid[],
-      ${arrayLiteral(planned((a) => a.step.kind))}::text[], ${planned((a) => a.step.channel ?? '')}::text[],
-      ${arrayLiteral(planned((a) => a.step.offsetDays))}::int[],
-      ${arrayLiteral(planned((a) => a.item.dueDate))}::date[],
-      ${arrayLiteral(planned((a) => a.daysOverdue))}::int[],
-      ${arrayLiteral(planned((a) => a.chasedMinor))}::bigint[],
-      ${arrayLiteral(planned((a) => a.item.currency))}::text[],
-      ${column((a) => a.outcome?.outcome ?? 'recorded')}::text[],
-      ${column((a) => a.outcome?.refId ?? '')}::text[],
-      ${column((a) => (a.outcome?.detail ?? '').slice(0, 1000))}::text[]
-    ) AS v (id, invoice_id, customer_id, policy_id, step_id, kind, channel, offset_days, due_date,
-      days_overdue, chased_minor, currency, outcome, ref_id, detail)`.execute(tx);
+  support: ExecutionSupport,
+): SharedParts {
+  const steps = new Map<string, DunningActionContext['step']>();
+  const customers = new Map<string, DunningActionContext['customer']>();
+  const itemsOf = support.customerItems;
+  const groupPart = (group: ActionGroup): Omit<DunningStepGroup, 'actions'> => {
+    const { item, step } = group.first;
+    let stepPart = steps.get(step.id);
+    if (!stepPart) {
+      stepPart = {
+        kind: step.kind,
+        channel: step.channel,
+        offsetDays: step.offsetDays,
+        templateKey: step.templateKey,
+        requiresApproval: step.requiresApproval,
+      };
+      steps.set(step.id, stepPart);
+    }
+    let customerPart = customers.get(item.customerId);
+    if (!customerPart) {
+      customerPart = { id: item.customerId, name: item.customerName, ownerUserId: item.ownerUserId };
+      customers.set(item.customerId, customerPart);
+    }
+    return {
+      tx,
+      tenantId,
+      runId,
+      asOf,
+      step: stepPart,
+      customer: customerPart,
+      ...(itemsOf ? { customerItems: () => itemsOf(item.customerId) } : {}),
+    };
+  };
+  const invoiceOf = (member: PlannedAction): DunningActionContext['invoice'] => ({
+    id: member.item.invoiceId,
+    number: member.item.invoiceNumber,
+    customerId: member.item.customerId,
+    dueDate: member.item.dueDate,
+    chasedMinor: member.chasedMinor,
+    currency: member.item.currency,
+    daysOverdue: member.daysOverdue,
+  });
+  return {
+    stepGroup: (group) => ({
+      ...groupPart(group),
+      actions: group.members.map((member, index) => ({
+        actionId: actionIdOf(group.id, index),
+        invoice: invoiceOf(member),
+      })),
+    }),
+    contexts: (group) => {
+      const part = groupPart(group);
+      return group.members.map((member, index) => ({
+        ...part,
+        actionId: actionIdOf(group.id, index),
+        invoice: invoiceOf(member),
+      }));
+    },
+  };
 }
 
-/** Only for values that need no quoting in an array literal: uuids, numbers, dates, step kinds, currency codes. */
-const PLAIN_ELEMENT = /^[0-9A-Za-z_-]+$/;
+/**
+ * The batch's actions per customer, step and currency, in the order they were planned. A customer's items are
+ * next to each other in a batch (the snapshot is sorted by customer), so groups are looked up among the current
+ * customer's only, by the step object itself: no key strings for a million actions. Also refuses a step named twice
+ * for one invoice (the done-steps trigger counts invoices, not steps, so this is where that is caught).
+ */
+function groupsOf(planned: readonly PlannedAction[]): ActionGroup[] {
+  const groups: ActionGroup[] = [];
+  let customerId: string | null = null;
+  let customerGroups: ActionGroup[] = [];
+  let item: PlannedAction['item'] | null = null;
+  let itemSteps: PlannedAction['step'][] = [];
+  const items = new Set<PlannedAction['item']>();
+  for (const action of planned) {
+    if (action.item !== item) {
+      item = action.item;
+      if (items.has(item)) throw new Error(`invoice ${item.invoiceNumber} planned twice in one batch`);
+      items.add(item);
+      itemSteps = [];
+    }
+    if (itemSteps.includes(action.step)) {
+      throw new Error(`step ${action.step.kind} planned twice for invoice ${item.invoiceNumber}`);
+    }
+    itemSteps.push(action.step);
+    if (item.customerId !== customerId) {
+      customerId = item.customerId;
+      customerGroups = [];
+    }
+    const currency = item.currency;
+    const group = customerGroups.find(
+      (entry) => entry.first.step === action.step && entry.first.item.currency === currency,
+    );
+    if (group) group.members.push(action);
+    else {
+      const created: ActionGroup = { id: newGroupId(), first: action, members: [action], outcome: null };
+      customerGroups.push(created);
+      groups.push(created);
+    }
+  }
+  return groups;
+}
 
-function arrayLiteral(values: readonly (string | number | bigint)[]): string {
-  const elements = values.map(String);
-  const unsafe = elements.find((element) => !PLAIN_ELEMENT.test(element));
-  if (unsafe !== undefined) throw new Error(`Not a plain array element: ${JSON.stringify(unsafe)}`);
-  return `{${elements.join(',')}}`;
+/** A group's outcome columns: the first action's and the others' when they share them, else one per action. */
+function outcomeColumns(group: ActionGroup) {
+  const outcome = group.outcome ?? {
+    first: { outcome: 'recorded' as const },
+    others: { outcome: 'recorded' as const },
+  };
+  if ('each' in outcome) return { first: null, others: null, each: outcome.each };
+  return { first: outcome.first, others: outcome.others, each: null };
+}
+
+type Outcome = DunningActionOutcome | { outcome: 'recorded'; refId?: undefined; detail?: undefined };
+
+/**
+ * One INSERT for the whole batch, one row per group: each column an array with one element per group, and each of
+ * the members' columns an array of array literals (one per group) that PostgreSQL reads back into the row's arrays.
+ * Ids, numbers and dates go as ready-made literals (the driver would escape each of 20,000 elements one by one);
+ * nothing needs sorting or aggregating on the server.
+ */
+async function insertActionGroups(
+  tx: Tx,
+  tenantId: string,
+  runId: string,
+  asOf: CalendarDate,
+  groups: readonly ActionGroup[],
+): Promise<void> {
+  const group = <T extends string | number>(pick: (group: ActionGroup) => T) => groups.map(pick);
+  const members = groups.map((entry) => entry.members);
+  const columns = groups.map(outcomeColumns);
+  const shared = (pick: (outcome: Outcome) => string | null | undefined, which: 'first' | 'others') =>
+    textArrayLiteral(columns.map((column) => (column[which] ? (pick(column[which]) ?? null) : null)));
+  const each = (pick: (outcome: DunningActionOutcome) => string | null | undefined) =>
+    nestedTextArrayLiteral(
+      columns.map((column) => column.each),
+      (outcome) => pick(outcome) ?? null,
+    );
+  const detail = (outcome: Outcome) => outcome.detail?.slice(0, 1000);
+  await sql`
+    INSERT INTO dunning_action_groups (tenant_id, id, run_id, customer_id, policy_id, step_id, kind, channel,
+      offset_days, as_of, currency, invoice_ids, due_dates, chased_minor, first_outcome, first_ref_id, first_detail,
+      other_outcome, other_ref_id, other_detail, outcomes, ref_ids, details)
+    SELECT ${tenantId}::uuid, g.id, ${runId}::uuid, g.customer_id, g.policy_id, g.step_id, g.kind,
+      nullif(g.channel, ''), g.offset_days, ${asOf}::date, g.currency, g.invoice_ids::uuid[], g.due_dates::date[],
+      g.chased_minor::bigint[], g.first_outcome, g.first_ref_id, g.first_detail, g.other_outcome, g.other_ref_id,
+      g.other_detail, g.outcomes::text[], g.ref_ids::text[], g.details::text[]
+    FROM unnest(
+      ${arrayLiteral(group((g) => g.id))}::uuid[],
+      ${arrayLiteral(group((g) => g.first.item.customerId))}::uuid[],
+      ${arrayLiteral(group((g) => g.first.policy.id))}::uuid[],
+      ${arrayLiteral(group((g) => g.first.step.id))}::uuid[],
+      ${arrayLiteral(group((g) => g.first.step.kind))}::text[],
+      ${textArrayLiteral(group((g) => g.first.step.channel ?? ''))}::text[],
+      ${arrayLiteral(group((g) => g.first.step.offsetDays))}::int[],
+      ${arrayLiteral(group((g) => g.first.item.currency))}::text[],
+      ${nestedArrayLiteral(members, (a) => a.item.invoiceId)}::text[],
+      ${nestedArrayLiteral(members, (a) => a.item.dueDate)}::text[],
+      ${nestedArrayLiteral(members, (a) => a.chasedMinor)}::text[],
+      ${shared((o) => o.outcome, 'first')}::text[], ${shared((o) => o.refId, 'first')}::text[],
+      ${shared(detail, 'first')}::text[], ${shared((o) => o.outcome, 'others')}::text[],
+      ${shared((o) => o.refId, 'others')}::text[], ${shared(detail, 'others')}::text[],
+      ${each((o) => o.outcome)}::text[], ${each((o) => o.refId)}::text[], ${each(detail)}::text[]
+    ) AS g (id, customer_id, policy_id, step_id, kind, channel, offset_days, currency, invoice_ids, due_dates,
+      chased_minor, first_outcome, first_ref_id, first_detail, other_outcome, other_ref_id, other_detail,
+      outcomes, ref_ids, details)`.execute(tx);
 }

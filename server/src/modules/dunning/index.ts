@@ -1,6 +1,6 @@
 import { placeDunningCreditHolds } from '../credit/dunning-hold-executor';
 import { registerDunningJobs } from './dunning-jobs';
-import { registerBatchStepExecutor } from './step-registry';
+import { registerGroupStepExecutor } from './step-registry';
 
 /**
  * What the dunning module offers other modules: the step registry (executors and pause sources register there), the
@@ -10,6 +10,13 @@ export {
   registerStepExecutor,
   registerBatchStepExecutor,
   registerDunningPauseSource,
+  registerRunFollowUp,
+  registerGroupStepExecutor,
+  singleOfGroup,
+  type ChasedItem,
+  type DunningGroupOutcome,
+  type DunningStepGroup,
+  type GroupStepExecutor,
   type DunningActionContext,
   type DunningActionOutcome,
   type DunningPause,
@@ -18,6 +25,8 @@ export {
   type BatchStepExecutor,
 } from './step-registry';
 export { listCustomerDunningActions } from './run-views';
+export { arrayLiteral, nestedArrayLiteral, textArrayLiteral } from './array-literals';
+export { recordAudits } from './batch-audit';
 export { runDunningNow, organizationToday } from './start-run';
 export { runScheduledDunning, DAILY_RUN_JOB } from './dunning-jobs';
 
@@ -26,6 +35,6 @@ export { runScheduledDunning, DAILY_RUN_JOB } from './dunning-jobs';
  * daily run per organization on the job queue (which only runs where the queue is started: the server).
  */
 export function registerDunningStepExecutors(): void {
-  registerBatchStepExecutor('credit_hold', placeDunningCreditHolds);
+  registerGroupStepExecutor('credit_hold', placeDunningCreditHolds);
   registerDunningJobs();
 }

@@ -1,5 +1,6 @@
 import {
   addDays,
+  chasedMinorOf,
   daysOverdueOn,
   evaluateItem,
   type CalendarDate,
@@ -12,7 +13,7 @@ import type { Tx } from '../../platform/db';
 import { effectiveRatings } from '../payment-behaviour/effective-ratings';
 import type { OpenItem } from './open-items';
 import { loadPolicies, type PolicyRecord } from './policy-store';
-import { dunningPauseSources } from './step-registry';
+import { dunningPauseSources, type ChasedItem } from './step-registry';
 
 /**
  * What a run decides from, loaded once per run: the policies and which applies to whom (customer > rating > segment
@@ -139,4 +140,54 @@ export function planBatch(context: RunContext, items: readonly OpenItem[]): Batc
     }
   }
   return plan;
+}
+
+/**
+ * Each customer's chased overdue items from the run's snapshot, worked out the first time an executor asks for that
+ * customer (a letter or a 律师函 request lists them). The snapshot holds every open item of the run however it is
+ * cut into batches, so a customer whose items straddle two batches gets the same list in both.
+ */
+export function chasedItemsIndex(
+  context: RunContext,
+  items: readonly OpenItem[],
+): (customerId: string) => readonly ChasedItem[] {
+  const byCustomer = new Map<string, OpenItem[]>();
+  for (const item of items) {
+    const list = byCustomer.get(item.customerId);
+    if (list) list.push(item);
+    else byCustomer.set(item.customerId, [item]);
+  }
+  const known = new Map<string, readonly ChasedItem[]>();
+  return (customerId) => {
+    const cached = known.get(customerId);
+    if (cached) return cached;
+    const chased = chasedOverdue(context, byCustomer.get(customerId) ?? []);
+    known.set(customerId, chased);
+    return chased;
+  };
+}
+
+function chasedOverdue(context: RunContext, items: readonly OpenItem[]): ChasedItem[] {
+  const chased: ChasedItem[] = [];
+  for (const item of items) {
+    if (item.dueDate >= context.asOf) continue;
+    const chasedMinor = chasedMinorOf(item.openMinor, context.pausesOf(item.invoiceId));
+    if (chasedMinor <= 0n) continue;
+    chased.push({
+      invoiceId: item.invoiceId,
+      number: item.invoiceNumber,
+      dueDate: item.dueDate,
+      currency: item.currency,
+      chasedMinor,
+      daysOverdue: daysOverdueOn(item.dueDate, context.asOf),
+    });
+  }
+  return chased.sort((a, b) =>
+    a.dueDate === b.dueDate ? byCodePoint(a.number, b.number) : byCodePoint(a.dueDate, b.dueDate),
+  );
+}
+
+function byCodePoint(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
 }

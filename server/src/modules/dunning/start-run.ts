@@ -7,9 +7,17 @@ import type { AppDeps } from '../../platform/deps';
 import { AppError } from '../../platform/errors';
 import type { Actor } from '../../platform/request-context';
 import type { PlannedAction } from './run-context';
-import { beginRun, executeRun, previewRun, type RunResult, type RunSource } from './run-dunning';
+import {
+  beginRun,
+  executeRun,
+  previewRun,
+  type RunOptions,
+  type RunResult,
+  type RunSource,
+} from './run-dunning';
 import { runViewOrThrow } from './run-views';
 import { assertDunningManager } from './save-policy';
+import { runFollowUps } from './step-registry';
 
 const PREVIEW_ROWS = 500;
 
@@ -125,9 +133,11 @@ export async function runInBackground(
   runningTenants.add(actor.tenantId);
   try {
     const runId = await beginRun(db, actor, asOf, source);
+    // The follow-up (PDFs) may take minutes after a catch-up run; the next run may start meanwhile.
     executeRun(db, actor.tenantId, runId, asOf)
-      .catch(onError)
-      .finally(() => runningTenants.delete(actor.tenantId));
+      .finally(() => runningTenants.delete(actor.tenantId))
+      .then(() => followUpRun(db, actor.tenantId))
+      .catch(onError);
     return runId;
   } catch (error) {
     runningTenants.delete(actor.tenantId);
@@ -135,22 +145,43 @@ export async function runInBackground(
   }
 }
 
-/** A whole run in the foreground (the CLI and the daily job): begins, runs every batch, returns the result. */
+/**
+ * A whole run in the foreground (the CLI and the daily job): begins, runs every batch, then does the follow-up work
+ * (the 催款函 PDFs) once everything is committed, and returns the run's result. `isFollowUpLeft` leaves that to the
+ * modules' own jobs (the benchmark times it apart).
+ */
 export async function runDunningNow(
   db: Database,
   actor: AuditActor,
   asOf: CalendarDate,
   source: RunSource,
-  options: Parameters<typeof executeRun>[4] = {},
+  options: RunOptions & { isFollowUpLeft?: boolean } = {},
 ): Promise<RunResult> {
   if (runningTenants.has(actor.tenantId)) {
     throw new AppError('conflict', { detail: 'A dunning run of this organization is in progress' });
   }
   runningTenants.add(actor.tenantId);
+  let result: RunResult;
   try {
     const runId = await beginRun(db, actor, asOf, source);
-    return await executeRun(db, actor.tenantId, runId, asOf, options);
+    result = await executeRun(db, actor.tenantId, runId, asOf, options);
   } finally {
     runningTenants.delete(actor.tenantId);
+  }
+  if (!options.isFollowUpLeft) await followUpRun(db, actor.tenantId);
+  return result;
+}
+
+/**
+ * The registered follow-ups of a finished run. A failure is reported, not thrown: the run itself is done and
+ * recorded, and what a follow-up leaves undone stays pending for its module's job.
+ */
+export async function followUpRun(db: Database, tenantId: string): Promise<void> {
+  for (const followUp of runFollowUps()) {
+    await followUp(db, tenantId).catch((error: unknown) => {
+      console.error(
+        `dunning run follow-up failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
   }
 }

@@ -1,5 +1,5 @@
 import type { CalendarDate, DunningStepKind, MessageChannel } from '@huikuan/core';
-import type { Tx } from '../../platform/db';
+import type { Database, Tx } from '../../platform/db';
 
 /**
  * The dunning engine decides which ladder step is due for which open item; doing the step belongs to the
@@ -7,6 +7,17 @@ import type { Tx } from '../../platform/db';
  * visit tasks, credit places the hold). Each registers here at start-up, like approval effects, so the engine
  * never imports their internals and they never import the engine's.
  */
+
+/** One of a customer's chased overdue items as of the run's date: what a letter or a request about the customer lists. */
+export type ChasedItem = {
+  invoiceId: string;
+  number: string;
+  dueDate: CalendarDate;
+  currency: string;
+  /** Open minus any paused (disputed) part; items paused as a whole are left out. */
+  chasedMinor: bigint;
+  daysOverdue: number;
+};
 
 /** One due step for one open item, as the run recorded it (the action row exists before the executor runs). */
 export type DunningActionContext = {
@@ -37,6 +48,12 @@ export type DunningActionContext = {
     daysOverdue: number;
   };
   customer: { id: string; name: string; ownerUserId: string | null };
+  /**
+   * The customer's chased overdue items as of the run's date, from the run's snapshot (the same ledger figures and
+   * pauses the run decided from), sorted by due date then number. A run always gives it; a context built elsewhere
+   * may not, and the executor then reads the ledger itself.
+   */
+  customerItems?: () => readonly ChasedItem[];
 };
 
 export type DunningActionOutcome = {
@@ -56,6 +73,71 @@ export type StepExecutor = (context: DunningActionContext) => Promise<DunningAct
 export type BatchStepExecutor = (
   contexts: readonly DunningActionContext[],
 ) => Promise<DunningActionOutcome[]>;
+
+/** One action of a group: its id (the idempotency key of what the executor makes) and its invoice. */
+export type DunningGroupAction = { actionId: string; invoice: DunningActionContext['invoice'] };
+
+/**
+ * One step for several invoices of one customer, in one run: a catch-up batch holds 20,000 actions but only a few
+ * hundred of these (a customer's 28 overdue invoices reach its visit step together). The unit of what most steps
+ * make — one task, letter, request or hold per customer — and of how the run records them.
+ */
+export type DunningStepGroup = Omit<DunningActionContext, 'actionId' | 'invoice'> & {
+  /** In the run's order; at least one. */
+  actions: readonly DunningGroupAction[];
+};
+
+/**
+ * What a group executor answers: one outcome for the group's first action and one for all the others (the first
+ * made the customer's task, the others were added to it), or one per action.
+ */
+export type DunningGroupOutcome =
+  { first: DunningActionOutcome; others: DunningActionOutcome } | { each: readonly DunningActionOutcome[] };
+
+/**
+ * Many groups of one kind at once, in one transaction: what a module registers when what it makes is per customer.
+ * It wins over a batch and a single executor of the same kind. Returns one outcome per group, in order.
+ */
+export type GroupStepExecutor = (groups: readonly DunningStepGroup[]) => Promise<DunningGroupOutcome[]>;
+
+const groupExecutors = new Map<DunningStepKind, GroupStepExecutor>();
+
+export function registerGroupStepExecutor(kind: DunningStepKind, executor: GroupStepExecutor): void {
+  groupExecutors.set(kind, executor);
+}
+
+export function groupStepExecutorOf(kind: DunningStepKind): GroupStepExecutor | undefined {
+  return groupExecutors.get(kind);
+}
+
+/** Each action's outcome from a group's answer. */
+export function outcomesOfGroup(outcome: DunningGroupOutcome, size: number): DunningActionOutcome[] {
+  if ('each' in outcome) return [...outcome.each];
+  return Array.from({ length: size }, (_, index) => (index === 0 ? outcome.first : outcome.others));
+}
+
+/** A group's first action as a single action's context (the one that makes the customer's task or letter). */
+export function firstContextOf(group: DunningStepGroup): DunningActionContext {
+  const [first] = group.actions;
+  if (!first) throw new Error('a dunning step group without actions');
+  const { actions: _actions, ...shared } = group;
+  return { ...shared, actionId: first.actionId, invoice: first.invoice };
+}
+
+/**
+ * The single-action form of a group executor (the registry offers it too): one action as a group of one, so both do
+ * exactly the same.
+ */
+export function singleOfGroup(executor: GroupStepExecutor): StepExecutor {
+  return async (context) => {
+    const { actionId, invoice, ...shared } = context;
+    const [outcome] = await executor([{ ...shared, actions: [{ actionId, invoice }] }]);
+    if (!outcome) throw new Error('the group executor answered nothing');
+    const [first] = outcomesOfGroup(outcome, 1);
+    if (!first) throw new Error('the group executor answered no outcome');
+    return first;
+  };
+}
 
 /**
  * Why chasing an item is paused on a date: an open dispute (only its disputed part, or all of it) or a valid
@@ -83,6 +165,22 @@ export function registerBatchStepExecutor(kind: DunningStepKind, executor: Batch
 
 export function batchStepExecutorOf(kind: DunningStepKind): BatchStepExecutor | undefined {
   return batchExecutors.get(kind);
+}
+
+/**
+ * Work that follows a run once its actions are committed, outside its transactions (rendering the 催款函 PDFs the run
+ * asked for). Runs started by the API, the daily job and the CLI do it after the run; whatever a crash leaves
+ * undone, the module's own job picks up.
+ */
+export type RunFollowUp = (db: Database, tenantId: string) => Promise<void>;
+const followUps: RunFollowUp[] = [];
+
+export function registerRunFollowUp(followUp: RunFollowUp): void {
+  if (!followUps.includes(followUp)) followUps.push(followUp);
+}
+
+export function runFollowUps(): readonly RunFollowUp[] {
+  return followUps;
 }
 
 export function registerDunningPauseSource(source: DunningPauseSource): void {

@@ -76,6 +76,8 @@ export type ArchiveLetterInput = {
   source: LetterSource;
   /** Queue an e-mail with the PDF to the customer's contact (owner in copy), in this transaction. */
   isEmailed: boolean;
+  /** The id the letter must have: a dunning action already points at it (a letter rendered after the run). */
+  letterId?: string;
 };
 
 function emailBody(input: ArchiveLetterInput): string {
@@ -93,7 +95,7 @@ function emailBody(input: ArchiveLetterInput): string {
  */
 export async function archiveLetter(tx: Tx, input: ArchiveLetterInput): Promise<Letter> {
   const { request, rendered, source } = input;
-  const id = randomUUID();
+  const id = input.letterId ?? randomUUID();
   const fileName = letterFileName(rendered.title, rendered.customerCode, request.asOf);
   const message = input.isEmailed
     ? await enqueueMessage(tx, {

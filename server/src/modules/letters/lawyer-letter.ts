@@ -1,4 +1,4 @@
-import { calendarDateInZone, type Role } from '@huikuan/core';
+import { calendarDateInZone, type LetterLocale, type Role } from '@huikuan/core';
 import type { Selectable } from 'kysely';
 import { sql } from 'kysely';
 import type { ApprovalRequestsTable } from '../../db/schema';
@@ -6,12 +6,27 @@ import { recordAudit } from '../../platform/audit';
 import type { Tx } from '../../platform/db';
 import type { Actor } from '../../platform/request-context';
 import { registerApprovalEffect } from '../approvals/approval-effects';
-import { createApprovalRequestIn } from '../approvals/approvals';
-import type { DunningActionContext, DunningActionOutcome } from '../dunning/step-registry';
+import { arrayLiteral, textArrayLiteral } from '../dunning/array-literals';
+import { recordAudits } from '../dunning/batch-audit';
+import {
+  firstContextOf,
+  type DunningActionContext,
+  type DunningActionOutcome,
+  type DunningGroupOutcome,
+  type DunningStepGroup,
+  type GroupStepExecutor,
+} from '../dunning/step-registry';
 import { archiveLetter, archivedLetterBySourceKey, lockSourceKey } from './archive-letter';
-import { openItems } from './letter-data';
 import { renderLetterDetail } from './render-letter';
-import { dunningAuditActor, organizationLocale, stepKey } from './step-support';
+import {
+  groupsByKey,
+  chasedItemsOf,
+  dunningAuditActor,
+  lockSourceKeys,
+  organizationLocale,
+  stepKey,
+  type ChasedLetterItem,
+} from './step-support';
 
 /**
  * 律师函 goes out only after legal (or an admin) approves it. The ladder's step files an approval request of kind
@@ -31,64 +46,66 @@ type LawyerLetterPayload = {
   maxDaysOverdue: number;
 };
 
+type Requester = { id: string; role: string };
+
 /**
  * An approval needs someone who asked, and never the one who decides: the customer's owner (the collector), or
- * else an active finance user, sales manager or admin — never legal, who must stay free to approve.
+ * else an active finance user, sales manager or admin — never legal, who must stay free to approve. One query for
+ * every customer of a batch.
  */
-async function requesterFor(tx: Tx, tenantId: string, ownerUserId: string | null) {
-  const preference: Role[] = ['salesperson', 'sales_manager', 'finance', 'admin'];
-  const rows = await tx
-    .selectFrom('users')
-    .select(['id', 'role', 'team_id'])
-    .where('tenant_id', '=', tenantId)
-    .where('is_active', '=', true)
-    .where((eb) =>
-      eb.or([
-        eb('id', '=', ownerUserId ?? '00000000-0000-0000-0000-000000000000'),
-        eb('role', 'in', ['finance', 'sales_manager', 'admin']),
-      ]),
-    )
-    .orderBy('created_at')
-    .execute();
-  const owner = rows.find((row) => row.id === ownerUserId && row.role !== 'legal');
-  if (owner) return owner;
-  return [...rows].sort((a, b) => preference.indexOf(a.role as Role) - preference.indexOf(b.role as Role))[0];
+async function requestersFor(
+  tx: Tx,
+  tenantId: string,
+  ownerUserIds: readonly (string | null)[],
+): Promise<(ownerUserId: string | null) => Requester | undefined> {
+  const owners = [...new Set(ownerUserIds.filter((id): id is string => id !== null))];
+  const rows = await sql<Requester>`
+    SELECT id, role FROM users
+    WHERE tenant_id = ${tenantId} AND is_active
+      AND (id = ANY(${arrayLiteral(owners)}::uuid[]) OR role IN ('finance', 'sales_manager', 'admin'))
+    ORDER BY created_at`.execute(tx);
+  // The fallback is never another customer's owner, and never legal (whom indexOf would have put first).
+  const preference: Role[] = ['sales_manager', 'finance', 'admin'];
+  const fallback = rows.rows
+    .filter((row) => preference.includes(row.role as Role))
+    .sort((a, b) => preference.indexOf(a.role as Role) - preference.indexOf(b.role as Role))[0];
+  const byId = new Map(rows.rows.map((row) => [row.id, row]));
+  return (ownerUserId) => {
+    const owner = ownerUserId === null ? undefined : byId.get(ownerUserId);
+    return owner && owner.role !== 'legal' ? owner : fallback;
+  };
 }
 
-async function existingRequest(tx: Tx, tenantId: string, key: string) {
-  return tx
-    .selectFrom('approval_requests')
-    .select(['id', 'status'])
-    .where('tenant_id', '=', tenantId)
-    .where('kind', '=', 'lawyer_letter')
-    .where(sql<boolean>`payload->>'sourceKey' = ${key}`)
-    .executeTakeFirst();
+/**
+ * The requests already filed under these keys (a customer whose items straddle two batches of a run, or an item
+ * redone on its own), from the keys' own table: a lookup on the key inside the request's payload cannot use an
+ * index under row-level security (`->>` is not leakproof), so it read every request of the tenant, per batch.
+ */
+async function existingRequests(
+  tx: Tx,
+  tenantId: string,
+  keys: readonly string[],
+): Promise<Map<string, string>> {
+  const rows = await sql<{ source_key: string; approval_request_id: string }>`
+    SELECT source_key, approval_request_id FROM lawyer_letter_requests
+    WHERE tenant_id = ${tenantId} AND source_key = ANY(${[...keys]}::text[])`.execute(tx);
+  return new Map(rows.rows.map((row) => [row.source_key, row.approval_request_id]));
 }
 
-/** The ladder's lawyer_letter step: files the approval request and leaves the rest to the decision. */
-export async function requestLawyerLetter(context: DunningActionContext): Promise<DunningActionOutcome> {
-  const { tx, tenantId } = context;
-  const key = stepKey('lawyer', context);
-  await lockSourceKey(tx, key);
-  const existing = await existingRequest(tx, tenantId, key);
-  if (existing)
-    return { outcome: 'pending_approval', refId: existing.id, detail: 'one request per customer per run' };
-  const locale = await organizationLocale(tx, tenantId);
-  const items = await openItems(tx, {
-    tenantId,
-    kind: 'lawyer_letter',
-    customerId: context.customer.id,
-    locale,
-    asOf: context.asOf,
-    isChasedOnly: true,
-  });
+type NewRequest = {
+  key: string;
+  context: DunningActionContext;
+  requester: Requester;
+  items: ChasedLetterItem[];
+};
+
+function requestRow(request: NewRequest, locale: LetterLocale) {
+  const { context, items } = request;
   const currencies = [...new Set(items.map((item) => item.currency))];
   const single = currencies.length === 1 ? currencies[0] : undefined;
-  const requester = await requesterFor(tx, tenantId, context.customer.ownerUserId);
-  if (!requester) return { outcome: 'skipped', detail: 'no active user to file the approval request under' };
   const maxDaysOverdue = Math.max(0, ...items.map((item) => item.daysOverdue));
   const payload: LawyerLetterPayload = {
-    sourceKey: key,
+    sourceKey: request.key,
     runId: context.runId,
     actionId: context.actionId,
     asOf: context.asOf,
@@ -97,31 +114,113 @@ export async function requestLawyerLetter(context: DunningActionContext): Promis
     invoiceNumbers: items.map((item) => item.number),
     maxDaysOverdue,
   };
-  const actor: Actor = {
-    ...dunningAuditActor(tenantId, context.runId),
-    userId: requester.id,
-    role: requester.role as Role,
-    teamIds: [],
-    tokenScopes: null,
-    sessionId: null,
-    csrfToken: null,
-    ip: 'system',
-  };
-  const approval = await createApprovalRequestIn(tx, actor, {
-    kind: 'lawyer_letter',
-    subjectType: 'customer',
-    subjectId: context.customer.id,
+  return {
     customerId: context.customer.id,
-    amountMinor: single ? items.reduce((sum, item) => sum + item.openMinor, 0n) : null,
+    amountMinor: single ? items.reduce((sum, item) => sum + item.chasedMinor, 0n).toString() : null,
     currency: single ?? null,
-    payload,
+    payload: JSON.stringify(payload),
     reason:
       locale === 'zh-CN'
         ? `催收程序第 ${context.step.offsetDays} 天：${items.length} 张发票逾期未付（最长 ${maxDaysOverdue} 天），申请发送律师函`
         : `Dunning step +${context.step.offsetDays}: ${items.length} invoice(s) overdue (up to ${maxDaysOverdue} days); lawyer's letter requested`,
-  });
-  return { outcome: 'pending_approval', refId: approval.id };
+    requesterId: request.requester.id,
+  };
 }
+
+/** Files the batch's new requests in one INSERT and audits them in another, as createApprovalRequestIn would. */
+async function fileRequests(
+  tx: Tx,
+  head: DunningStepGroup,
+  requests: readonly NewRequest[],
+  locale: LetterLocale,
+): Promise<Map<string, string>> {
+  if (requests.length === 0) return new Map();
+  const rows = requests.map((request) => requestRow(request, locale));
+  const text = (pick: (row: (typeof rows)[number]) => string | null) => textArrayLiteral(rows.map(pick));
+  const inserted = await sql<Selectable<ApprovalRequestsTable>>`
+    INSERT INTO approval_requests (tenant_id, kind, subject_type, subject_id, customer_id, amount_minor, currency,
+      payload, reason, requested_by_user_id)
+    SELECT ${head.tenantId}::uuid, 'lawyer_letter', 'customer', v.customer_id, v.customer_id, v.amount_minor,
+      v.currency, v.payload, v.reason, v.requester_id
+    FROM unnest(${arrayLiteral(rows.map((row) => row.customerId))}::uuid[], ${text((row) => row.amountMinor)}::bigint[],
+      ${text((row) => row.currency)}::text[], ${text((row) => row.payload)}::jsonb[], ${text((row) => row.reason)}::text[],
+      ${arrayLiteral(rows.map((row) => row.requesterId))}::uuid[])
+      WITH ORDINALITY AS v (customer_id, amount_minor, currency, payload, reason, requester_id, n)
+    ORDER BY v.n
+    RETURNING *`.execute(tx);
+  await recordAudits(
+    tx,
+    dunningAuditActor(head.tenantId, head.runId),
+    inserted.rows.map((row) => ({
+      actorUserId: row.requested_by_user_id,
+      action: 'approval.requested',
+      entityType: 'approval',
+      entityId: row.id,
+      after: row,
+    })),
+  );
+  const filed = new Map(
+    inserted.rows.map((row) => [(row.payload as Partial<LawyerLetterPayload>).sourceKey ?? '', row.id]),
+  );
+  await sql`
+    INSERT INTO lawyer_letter_requests (tenant_id, source_key, approval_request_id)
+    SELECT ${head.tenantId}::uuid, v.source_key, v.approval_request_id
+    FROM unnest(${textArrayLiteral([...filed.keys()])}::text[], ${arrayLiteral([...filed.values()])}::uuid[])
+      AS v (source_key, approval_request_id)`.execute(tx);
+  return filed;
+}
+
+const ONE_PER_RUN = 'one request per customer per run';
+
+/**
+ * The ladder's lawyer_letter step for a batch's groups: one approval request per customer per run (the first of
+ * its actions files it, listing the customer's chased overdue items; the others point at it), and the rest left to
+ * the decision. A fixed number of statements however many actions.
+ */
+export const requestLawyerLetters: GroupStepExecutor = async (groups) => {
+  const head = groups[0];
+  if (!head) return [];
+  const { tx, tenantId } = head;
+  const byKey = groupsByKey('lawyer', groups);
+  const keys = [...byKey.keys()];
+  await lockSourceKeys(tx, keys);
+  const filed = await existingRequests(tx, tenantId, keys);
+  const locale = await organizationLocale(tx, tenantId);
+  const firsts = [...byKey].flatMap(([key, [group]]) =>
+    group && !filed.has(key) ? [{ key, context: firstContextOf(group) }] : [],
+  );
+  const requesterOf = await requestersFor(
+    tx,
+    tenantId,
+    firsts.map((first) => first.context.customer.ownerUserId),
+  );
+  const requests: NewRequest[] = [];
+  for (const { key, context } of firsts) {
+    const requester = requesterOf(context.customer.ownerUserId);
+    if (requester)
+      requests.push({
+        key,
+        context,
+        requester,
+        items: await chasedItemsOf(context, 'lawyer_letter', locale),
+      });
+  }
+  for (const [key, id] of await fileRequests(tx, head, requests, locale)) filed.set(key, id);
+  const filers = new Set(requests.map((request) => request.context.actionId));
+  return groups.map((group): DunningGroupOutcome => {
+    const refId = filed.get(stepKey('lawyer', group));
+    if (refId === undefined) {
+      const skipped = {
+        outcome: 'skipped',
+        detail: 'no active user to file the approval request under',
+      } as const;
+      return { first: skipped, others: skipped };
+    }
+    const joined: DunningActionOutcome = { outcome: 'pending_approval', refId, detail: ONE_PER_RUN };
+    const isFiler = filers.has(group.actions[0]?.actionId ?? '');
+    return { first: isFiler ? { outcome: 'pending_approval', refId } : joined, others: joined };
+  });
+};
 
 async function onLawyerLetterApproved(
   tx: Tx,

@@ -3,15 +3,25 @@ import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CalendarDate } from '@huikuan/core';
 import type { Letter, LetterDetail, LetterPreview, StatementRun } from '@huikuan/core/contracts';
 import { addUser, createTestApp, signUp, type Client, type TestApp } from '../../../test/support/test-app';
-import { stepExecutorOf, type DunningActionContext } from '../dunning/step-registry';
+import { runAsGroups } from '../dunning/group-test-support';
+import {
+  groupStepExecutorOf,
+  stepExecutorOf,
+  type ChasedItem,
+  type DunningActionContext,
+  type DunningActionOutcome,
+} from '../dunning/step-registry';
+import { countingDb } from '../../../test/support/statement-count';
 import { postReceipt, seedCustomer, seedInvoice, withKey } from '../receipts/test-fixtures';
 import { Command } from 'commander';
 import { registerStatementCommands, sendStatementsFromCli } from '../../cli/statements';
 import { registerLetterStepExecutors } from './index';
+import { renderPendingLetters, renderTick } from './pending-letters';
 import { previousMonth } from './statement-jobs';
 
 /**
@@ -540,6 +550,14 @@ describe('ladder steps', () => {
     return rows.length;
   }
 
+  async function pendingCount(sourceKeyPrefix: string): Promise<number> {
+    const rows = await t.db.tenant(admin.tenantId, (tx) =>
+      sql<{ n: number }>`SELECT count(*)::int AS n FROM pending_dunning_letters
+        WHERE source_key LIKE ${`${sourceKeyPrefix}%`}`.execute(tx),
+    );
+    return rows.rows[0]?.n ?? 0;
+  }
+
   it('sends one 催款函 per customer per step per run, however many of its items reach the step', async () => {
     const execute = stepExecutorOf('dunning_letter');
     if (!execute) throw new Error('dunning_letter executor not registered');
@@ -552,11 +570,23 @@ describe('ladder steps', () => {
     );
     expect(first.outcome).toBe('queued');
     expect(second).toMatchObject({ outcome: 'queued', refId: first.refId });
+    // The step only asks for the letter; it is drawn after the run's transaction commits.
+    expect(await letterCount(`dunning:${runId}:`)).toBe(0);
+    expect(await pendingCount(`dunning:${runId}:`)).toBe(1);
+    expect(await renderPendingLetters(t.db, admin.tenantId)).toEqual({
+      rendered: 1,
+      notNeeded: 0,
+      failed: 0,
+    });
     expect(await letterCount(`dunning:${runId}:`)).toBe(1);
+    expect(await pendingCount(`dunning:${runId}:`)).toBe(0);
     const letter = await ok<LetterDetail>(finance.request('GET', `/api/letters/${first.refId}`));
     expect(letter).toMatchObject({ kind: 'dunning_letter', source: 'dunning_action', createdByUserId: null });
     expect(new Set(letter.invoiceIds)).toEqual(new Set([ids.i1, ids.i2]));
     expect(letter.text).toContain('人民币壹万贰仟叁佰肆拾伍元陆角柒分');
+    const text = pdfText(await downloadPdf(finance, letter.id));
+    expect(text.compact).toContain('催款函');
+    expect(text.compact).toContain('人民币壹万贰仟叁佰肆拾伍元陆角柒分');
     const messages = await t.db.tenant(admin.tenantId, (tx) =>
       tx
         .selectFrom('outbound_messages')
@@ -565,7 +595,7 @@ describe('ladder steps', () => {
         .execute(),
     );
     expect(messages).toEqual([{ id: letter.messageId, recipient: 'ap@huadong.test' }]);
-    // A rollback after the step leaves nothing behind: the letter and its message go together.
+    // A rollback after the step leaves nothing behind, not even a letter to render.
     const rolledBack = randomUUID();
     await t.db
       .tenant(admin.tenantId, async (tx) => {
@@ -573,10 +603,50 @@ describe('ladder steps', () => {
         throw new Error('crash after the step');
       })
       .catch(() => undefined);
+    expect(await pendingCount(`dunning:${rolledBack}:`)).toBe(0);
+    expect(await renderPendingLetters(t.db, admin.tenantId)).toEqual({
+      rendered: 0,
+      notNeeded: 0,
+      failed: 0,
+    });
     expect(await letterCount(`dunning:${rolledBack}:`)).toBe(0);
     // The next run writes its own letter.
     await t.db.tenant(admin.tenantId, (tx) => execute(context(tx, randomUUID(), i1(), 'dunning_letter', 30)));
+    await renderPendingLetters(t.db, admin.tenantId);
     expect(await letterCount('dunning:')).toBe(2);
+  });
+
+  it('renders a letter exactly once when the process died between the run and the rendering', async () => {
+    const execute = stepExecutorOf('dunning_letter');
+    if (!execute) throw new Error('dunning_letter executor not registered');
+    const runId = randomUUID();
+    // The run's batch commits its pending letter; then the process dies before its follow-up renders anything.
+    const asked = await t.db.tenant(admin.tenantId, (tx) =>
+      execute(context(tx, runId, i1(), 'dunning_letter', 30)),
+    );
+    expect(await pendingCount(`dunning:${runId}:`)).toBe(1);
+    // After the restart the job's tick and a run's follow-up both pick it up, at the same time.
+    const [tick, followUp] = await Promise.all([
+      renderTick({ db: t.db }).then(() => null),
+      renderPendingLetters(t.db, admin.tenantId),
+    ]);
+    expect(tick).toBeNull();
+    expect(followUp.failed).toBe(0);
+    expect(await letterCount(`dunning:${runId}:`)).toBe(1);
+    expect(await pendingCount(`dunning:${runId}:`)).toBe(0);
+    const letter = await ok<LetterDetail>(finance.request('GET', `/api/letters/${asked.refId}`));
+    expect(letter.kind).toBe('dunning_letter');
+    const messages = await t.db.tenant(admin.tenantId, (tx) =>
+      tx.selectFrom('outbound_messages').select('id').where('source_id', '=', letter.id).execute(),
+    );
+    expect(messages).toHaveLength(1);
+    // A pass later finds nothing left to do.
+    expect(await renderPendingLetters(t.db, admin.tenantId)).toEqual({
+      rendered: 0,
+      notNeeded: 0,
+      failed: 0,
+    });
+    expect(await letterCount(`dunning:${runId}:`)).toBe(1);
   });
 
   it('asks legal to approve a 律师函, and sends it only once approved', async () => {
@@ -621,6 +691,116 @@ describe('ladder steps', () => {
     expect(text.compact).toContain('华东机械有限公司');
     expect(text.compact).toContain('人民币壹万贰仟叁佰肆拾伍元陆角柒分');
     expect(text.compact).toContain('王律师');
+  });
+
+  /** L-1's chased overdue items as a run's snapshot has them (I3 is not due yet). */
+  const snapshotItems = (): ChasedItem[] => [
+    {
+      invoiceId: ids.i1,
+      number: 'I1',
+      dueDate: '2026-09-01' as CalendarDate,
+      currency: 'CNY',
+      chasedMinor: 1_000_000n,
+      daysOverdue: 82,
+    },
+    {
+      invoiceId: ids.i2,
+      number: 'I2',
+      dueDate: '2026-10-15' as CalendarDate,
+      currency: 'CNY',
+      chasedMinor: 234_567n,
+      daysOverdue: 38,
+    },
+  ];
+
+  async function lawyerPayloads(approvalIds: readonly string[]) {
+    const rows = await t.db.tenant(admin.tenantId, (tx) =>
+      tx
+        .selectFrom('approval_requests')
+        .select(['id', 'payload', 'amount_minor', 'reason', 'requested_by_user_id'])
+        .where('id', 'in', [...approvalIds])
+        .execute(),
+    );
+    return rows.map((row) => {
+      const payload = row.payload as { invoiceNumbers: string[]; maxDaysOverdue: number };
+      return {
+        invoiceNumbers: [...payload.invoiceNumbers].sort(),
+        maxDaysOverdue: payload.maxDaysOverdue,
+        amountMinor: row.amount_minor,
+        reason: row.reason,
+        requester: row.requested_by_user_id,
+      };
+    });
+  }
+
+  it('does for a run’s groups what the single steps do one by one, for 律师函 requests and 催款函', async () => {
+    for (const kind of ['lawyer_letter', 'dunning_letter'] as const) {
+      const single = stepExecutorOf(kind);
+      const group = groupStepExecutorOf(kind);
+      if (!single || !group) throw new Error(`${kind} executors not registered`);
+      const offset = kind === 'lawyer_letter' ? 60 : 30;
+      const singleRun = randomUUID();
+      const one = await t.db.tenant(admin.tenantId, async (tx) => [
+        await single(context(tx, singleRun, i1(), kind, offset)),
+        await single(context(tx, singleRun, i2(), kind, offset)),
+      ]);
+      const batchRun = randomUUID();
+      const many = await t.db.tenant(admin.tenantId, (tx) =>
+        runAsGroups(
+          group,
+          [i1(), i2()].map((invoice) => ({
+            ...context(tx, batchRun, invoice, kind, offset),
+            customerItems: snapshotItems,
+          })),
+        ),
+      );
+      const shape = (outcomes: DunningActionOutcome[]) =>
+        outcomes.map((outcome) => ({ ...outcome, refId: outcome.refId === outcomes[0]?.refId }));
+      expect(shape(many)).toEqual(shape(one));
+      expect(many[0]?.refId).not.toBe(one[0]?.refId);
+      if (kind === 'lawyer_letter') {
+        // The ledger read by the single step and the run's snapshot lent to the batch say the same.
+        const [fromLedger, fromSnapshot] = await Promise.all(
+          [one, many].map((outcomes) => lawyerPayloads([outcomes[0]?.refId ?? ''])),
+        );
+        expect(fromSnapshot).toEqual(fromLedger);
+        expect(fromLedger?.[0]).toMatchObject({
+          invoiceNumbers: ['I1', 'I2'],
+          maxDaysOverdue: 82,
+          amountMinor: 1_234_567n,
+        });
+      }
+    }
+  });
+
+  it('files 律师函 requests and asks for 催款函 in as many statements for 60 actions as for 5', async () => {
+    for (const kind of ['lawyer_letter', 'dunning_letter'] as const) {
+      const group = groupStepExecutorOf(kind);
+      if (!group) throw new Error(`no group executor for ${kind}`);
+      const statementsFor = async (size: number) => {
+        const counting = countingDb(t.db);
+        // Each action its own run: as many requests or letters as actions, the most a batch can make.
+        const outcomes = await counting.db.tenant(admin.tenantId, (tx) =>
+          runAsGroups(
+            group,
+            Array.from({ length: size }, (_, index) => ({
+              ...context(tx, randomUUID(), index % 2 === 0 ? i1() : i2(), kind, 60),
+              customerItems: snapshotItems,
+            })),
+          ),
+        );
+        expect(outcomes).toHaveLength(size);
+        expect(new Set(outcomes.map((outcome) => outcome.refId)).size).toBe(size);
+        expect(
+          outcomes.every(
+            (outcome) => outcome.outcome === (kind === 'lawyer_letter' ? 'pending_approval' : 'queued'),
+          ),
+        ).toBe(true);
+        return counting.count();
+      };
+      expect(await statementsFor(60)).toBe(await statementsFor(5));
+    }
+    await t.db.tenant(admin.tenantId, (tx) => sql`DELETE FROM pending_dunning_letters`.execute(tx));
   });
 });
 

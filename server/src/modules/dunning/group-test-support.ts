@@ -1,0 +1,43 @@
+import {
+  outcomesOfGroup,
+  type DunningActionContext,
+  type DunningActionOutcome,
+  type DunningGroupAction,
+  type DunningStepGroup,
+  type GroupStepExecutor,
+} from './step-registry';
+
+/**
+ * For tests of group executors: hands actions over as a run would — one group per run, customer and step, in the
+ * actions' order —
+ * and answers each action's outcome, in the order the actions were given.
+ */
+export async function runAsGroups(
+  executor: GroupStepExecutor,
+  contexts: readonly DunningActionContext[],
+): Promise<DunningActionOutcome[]> {
+  const groups: (DunningStepGroup & { actions: DunningGroupAction[] })[] = [];
+  const byCustomer = new Map<string, DunningStepGroup & { actions: DunningGroupAction[] }>();
+  const place: { group: number; index: number }[] = [];
+  for (const context of contexts) {
+    const { actionId, invoice, ...shared } = context;
+    const key = `${context.runId}|${context.customer.id}|${context.step.kind}|${context.step.offsetDays}`;
+    let group = byCustomer.get(key);
+    if (!group) {
+      group = { ...shared, actions: [] };
+      byCustomer.set(key, group);
+      groups.push(group);
+    }
+    place.push({ group: groups.indexOf(group), index: group.actions.length });
+    group.actions.push({ actionId, invoice });
+  }
+  const answers = await executor(groups);
+  const outcomes = answers.map((answer, index) =>
+    outcomesOfGroup(answer, groups[index]?.actions.length ?? 0),
+  );
+  return place.map(({ group, index }) => {
+    const outcome = outcomes[group]?.[index];
+    if (!outcome) throw new Error('the group executor answered too few outcomes');
+    return outcome;
+  });
+}
