@@ -8,19 +8,29 @@
  *   npm run bench:dunning -- --wired                   # with every module's step executors (wireCollections)
  *   npm run bench:dunning -- --reuse                   # keep the generated database and reuse it next time
  *   npm run bench:dunning -- --reruns 3                # the rerun three times (the machine's load varies)
+ *   npm run bench:dunning -- --phases                  # where each run's time goes, phase by phase
+ *   npm run bench:dunning -- --batch-size 10000 --concurrency 1   # other batch sizes, batches in flight
+ *   npm run bench:dunning -- --wired --render 200      # then time rendering 200 of the first run's 催款函
  *
  * Without --wired only the dunning module's own executor (credit_hold, set-based) runs and the other steps are
  * recorded without an executor: that measures the engine. PostgreSQL: BENCH_DATABASE_URL, else
  * postgres://postgres@127.0.0.1:5432/postgres; a database named after the size is created.
+ *
+ * Each line gives the wall time, the CPU time of this process and of the database's backends (the machine is shared:
+ * on 2 cores, a quiet machine's wall time is about their sum, less what the two overlap) and the load average. The
+ * run is timed up to its last commit; the follow-up that renders the 催款函 PDFs after it is timed apart (--render).
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { addDays, type CalendarDate } from '@huikuan/core';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { wireCollections } from '../server/src/collections-wiring';
 import { CLI_AUDIT } from '../server/src/cli/organization-commands';
 import { registerDunningStepExecutors } from '../server/src/modules/dunning';
 import { runDunningNow } from '../server/src/modules/dunning/start-run';
+import { renderPendingLetters } from '../server/src/modules/letters/pending-letters';
 import { createOrganizationIn } from '../server/src/modules/organization/create-organization';
 import { openDatabase, type Database } from '../server/src/platform/db';
 import { migrate } from '../server/src/platform/migrate';
@@ -33,6 +43,10 @@ const { values: options } = parseArgs({
     wired: { type: 'boolean', default: false },
     reuse: { type: 'boolean', default: false },
     reruns: { type: 'string', default: '1' },
+    phases: { type: 'boolean', default: false },
+    'batch-size': { type: 'string' },
+    concurrency: { type: 'string' },
+    render: { type: 'string', default: '0' },
   },
 });
 
@@ -52,7 +66,15 @@ async function prepare(db: Database, url: string): Promise<string> {
     if (counts.invoices === INVOICES) {
       log(`reusing the generated ledger; clearing earlier runs`);
       await db.script(async (run) => {
-        await run(`TRUNCATE dunning_credit_holds, dunning_actions, dunning_done_steps, dunning_runs`);
+        await run(`TRUNCATE dunning_credit_hold_sets, dunning_action_groups, dunning_done_steps, dunning_runs,
+          pending_dunning_letters, lawyer_letter_requests, letters, outbound_message_attachments, outbound_message_attempts, notifications,
+          outbound_messages, collection_activity_invoices, audit_log`);
+        // Disputes and promises may point at activities (none in the generated ledger), and rows referencing the
+        // requests belong to the ledger: DELETE, not TRUNCATE … CASCADE. Without the per-row key checks (the
+        // benchmark's own database, as its owner), or deleting 30,000 activities takes minutes.
+        await run(`SET LOCAL session_replication_role = replica`);
+        await run(`DELETE FROM collection_activities`);
+        await run(`DELETE FROM approval_requests WHERE kind = 'lawyer_letter'`);
       });
       return existing.tenant_id;
     }
@@ -80,23 +102,113 @@ async function prepare(db: Database, url: string): Promise<string> {
   return organization.tenant_id;
 }
 
+/** CPU seconds so far of the database's backends (same machine: /proc), by process id. */
+async function backendCpu(admin: pg.Client, database: string): Promise<Map<number, number>> {
+  const rows = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [
+    database,
+  ]);
+  const ticksPerSecond = 100;
+  const cpu = new Map<number, number>();
+  for (const { pid } of rows.rows) {
+    try {
+      // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised name): user and system time in ticks.
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) / ticksPerSecond);
+    } catch {
+      // The backend ended in between.
+    }
+  }
+  return cpu;
+}
+
+type Meter = { stop(): Promise<string> };
+
+/** Wall time, this process's CPU time, the backends' CPU time and the load average, from now to stop(). */
+async function meter(admin: pg.Client, database: string): Promise<Meter> {
+  const started = performance.now();
+  const nodeBefore = process.cpuUsage();
+  const pgBefore = await backendCpu(admin, database);
+  return {
+    stop: async () => {
+      const wall = (performance.now() - started) / 1000;
+      const node = process.cpuUsage(nodeBefore);
+      const pgAfter = await backendCpu(admin, database);
+      let pgSeconds = 0;
+      for (const [pid, seconds] of pgAfter) pgSeconds += seconds - (pgBefore.get(pid) ?? 0);
+      const load = os
+        .loadavg()
+        .map((value) => value.toFixed(2))
+        .join(', ');
+      return (
+        `${wall.toFixed(2)} s (CPU: node ${((node.user + node.system) / 1e6).toFixed(1)} s, ` +
+        `postgres ${pgSeconds.toFixed(1)} s; load average ${load})`
+      );
+    },
+  };
+}
+
+/** Phase timings of one run, summed over its batches. */
+function phaseClock(): { onPhase: (phase: string, ms: number) => void; summary(): string } {
+  const totals = new Map<string, number>();
+  return {
+    onPhase: (phase, ms) => totals.set(phase, (totals.get(phase) ?? 0) + ms),
+    summary: () =>
+      [...totals]
+        .sort(([, a], [, b]) => b - a)
+        .map(([phase, ms]) => `${phase} ${(ms / 1000).toFixed(2)} s`)
+        .join(', '),
+  };
+}
+
 async function timedRun(
   db: Database,
-  tenantId: string,
+  bench: { tenantId: string; admin: pg.Client; database: string },
   label: string,
   asOf: CalendarDate = ANCHOR as CalendarDate,
 ): Promise<void> {
-  const started = performance.now();
-  const result = await runDunningNow(db, { ...CLI_AUDIT, tenantId, tokenId: null }, asOf, 'cli');
-  const seconds = (performance.now() - started) / 1000;
-  const load = os
-    .loadavg()
-    .map((value) => value.toFixed(2))
-    .join(', ');
+  const phases = phaseClock();
+  const measuring = await meter(bench.admin, bench.database);
+  const result = await runDunningNow(
+    db,
+    { ...CLI_AUDIT, tenantId: bench.tenantId, tokenId: null },
+    asOf,
+    'cli',
+    {
+      isFollowUpLeft: true,
+      ...(options.phases ? { onPhase: phases.onPhase } : {}),
+    },
+  );
   log(
-    `${label}: ${seconds.toFixed(2)} s — ${result.total.toLocaleString('en-US')} open items, ` +
+    `${label}: ${await measuring.stop()} — ${result.total.toLocaleString('en-US')} open items, ` +
       `${result.fired.toLocaleString('en-US')} actions fired, ${result.paused} paused, ${result.errorCount} errors, ` +
-      `status ${result.status}; by kind ${JSON.stringify(result.countsByKind)}; load average ${load}`,
+      `status ${result.status}; by kind ${JSON.stringify(result.countsByKind)}`,
+  );
+  if (options.phases) log(`  phases: ${phases.summary()}`);
+}
+
+/** The follow-up of the first run: renders up to `count` of its pending 催款函 and times them. */
+async function timedRender(
+  db: Database,
+  bench: { tenantId: string; admin: pg.Client; database: string },
+  count: number,
+): Promise<void> {
+  const pending = await db.tenant(bench.tenantId, (tx) =>
+    sql<{ n: number }>`SELECT count(*)::int AS n FROM pending_dunning_letters`.execute(tx),
+  );
+  const measuring = await meter(bench.admin, bench.database);
+  let rendered = 0;
+  const stop = new Error('enough');
+  await renderPendingLetters(db, bench.tenantId, {
+    onRendered: (report) => {
+      rendered = report.rendered + report.notNeeded + report.failed;
+      if (rendered >= count) throw stop;
+    },
+  }).catch((error: unknown) => {
+    if (error !== stop) throw error;
+  });
+  log(
+    `rendering ${rendered} of ${(pending.rows[0]?.n ?? 0).toLocaleString('en-US')} pending 催款函 after the first run: ` +
+      (await measuring.stop()),
   );
 }
 
@@ -107,15 +219,21 @@ async function main(): Promise<void> {
   const db = await openDatabase({ databaseUrl: url, dataDir: '/nonexistent' });
   try {
     const tenantId = await prepare(db, url);
+    const database = `bench_dunning_${INVOICES}`;
+    const admin = new pg.Client({ connectionString: adminUrl() });
+    await admin.connect();
+    const bench = { tenantId, admin, database };
     log(
       `engine: ${options.wired ? 'every wired executor' : 'engine only (credit_hold executor, others recorded)'}`,
     );
-    await timedRun(db, tenantId, 'first run (fires steps)');
+    await timedRun(db, bench, 'first run (fires steps)');
+    if (Number(options.render) > 0) await timedRender(db, bench, Number(options.render));
     for (let rerun = 0; rerun < Number(options.reruns); rerun += 1) {
-      await timedRun(db, tenantId, 'rerun, same as-of (fires none)');
+      await timedRun(db, bench, 'rerun, same as-of (fires none)');
     }
     // The daily run of the next morning: only what became due that day fires.
-    await timedRun(db, tenantId, 'next day (what fell due)', addDays(ANCHOR as CalendarDate, 1));
+    await timedRun(db, bench, 'next day (what fell due)', addDays(ANCHOR as CalendarDate, 1));
+    await admin.end();
   } finally {
     await db.close();
     if (!options.reuse) {
