@@ -98,17 +98,12 @@ export function gatherOpenItems(
   openBySlot: Float64Array | null,
   selected: Uint8Array | null,
 ): OpenItems {
-  const { total, settled, voidDay, customer } = ledger;
-  const openOf = (slot: number) =>
-    openBySlot !== null
-      ? (openBySlot[slot] ?? 0)
-      : voidDay[slot] === NO_DAY
-        ? (total[slot] ?? 0) - (settled[slot] ?? 0)
-        : 0;
+  const open = openBySlot ?? openNowBySlot(ledger);
+  const { customer } = ledger;
   const next = new Int32Array(ledger.customers.length + 1);
   for (let slot = 0; slot < ledger.count; slot += 1) {
     const owner = customer[slot] ?? 0;
-    if (openOf(slot) !== 0 && (selected === null || selected[owner] === 1))
+    if (open[slot] !== 0 && (selected === null || selected[owner] === 1))
       next[owner + 1] = (next[owner + 1] ?? 0) + 1;
   }
   for (let index = 1; index < next.length; index += 1)
@@ -116,7 +111,7 @@ export function gatherOpenItems(
   const items = emptyItems(next[next.length - 1] ?? 0);
   for (let slot = 0; slot < ledger.count; slot += 1) {
     const owner = customer[slot] ?? 0;
-    const amount = openOf(slot);
+    const amount = open[slot] ?? 0;
     if (amount === 0 || (selected !== null && selected[owner] !== 1)) continue;
     const item = next[owner] ?? 0;
     next[owner] = item + 1;
@@ -128,6 +123,16 @@ export function gatherOpenItems(
     items.invoiceDay[item] = ledger.invoiceDay[slot] ?? 0;
   }
   return items;
+}
+
+/** Each slot's open amount now (every document counted; 0 once voided). */
+function openNowBySlot(ledger: TenantLedger): Float64Array {
+  const { total, settled, voidDay } = ledger;
+  const open = new Float64Array(ledger.count);
+  for (let slot = 0; slot < ledger.count; slot += 1) {
+    if (voidDay[slot] === NO_DAY) open[slot] = (total[slot] ?? 0) - (settled[slot] ?? 0);
+  }
+  return open;
 }
 
 /** The items whose customer is selected, in the same order. */
