@@ -9,7 +9,7 @@
  *   npm run bench:dunning -- --reuse                   # keep the generated database and reuse it next time
  *   npm run bench:dunning -- --reruns 3                # the rerun three times (the machine's load varies)
  *   npm run bench:dunning -- --phases                  # where each run's time goes, phase by phase
- *   npm run bench:dunning -- --batch-size 10000 --concurrency 1   # other batch sizes, batches in flight
+ *   npm run bench:dunning -- --batch-size 10000        # another batch size
  *   npm run bench:dunning -- --wired --render 200      # then time rendering 200 of the first run's 催款函
  *
  * Without --wired only the dunning module's own executor (credit_hold, set-based) runs and the other steps are
@@ -45,7 +45,6 @@ const { values: options } = parseArgs({
     reruns: { type: 'string', default: '1' },
     phases: { type: 'boolean', default: false },
     'batch-size': { type: 'string' },
-    concurrency: { type: 'string' },
     render: { type: 'string', default: '0' },
   },
 });

@@ -115,8 +115,8 @@ function executed(groups: readonly ActionGroup[]): ExecutedActions {
 }
 
 /**
- * The groups per kind, the kinds always in the same order: executors take locks (a letter's key), and two batches in
- * flight taking them in the same order cannot deadlock.
+ * The groups per kind, the kinds always in the same order: executors take locks (a letter's key), and two
+ * transactions taking them in the same order (a scheduled run and one started by hand) cannot deadlock.
  */
 function byKind(groups: readonly ActionGroup[]): Map<DunningStepKind, ActionGroup[]> {
   const kinds = new Map<DunningStepKind, ActionGroup[]>(DUNNING_STEP_KINDS.map((kind) => [kind, []]));

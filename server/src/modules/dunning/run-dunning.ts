@@ -21,16 +21,14 @@ import {
 /**
  * A dunning run: every open item of one organization as of a date. The run reads the open items with the steps already
  * done for each in one set-based statement (a consistent snapshot: a receipt recorded during the run's seconds is seen
- * by the next run), then works in batches of about 5,000 items that never split a customer, two in flight at once on
- * PostgreSQL, one transaction each for a batch with anything due: plan (pure), the steps' executors, one INSERT of
+ * by the next run), then works in batches of about 5,000 items that never split a customer, one transaction each for
+ * a batch with anything due: plan (pure), the steps' executors, one INSERT of
  * the actions (grouped per customer and step; the done-steps trigger refuses a step recorded twice for an invoice)
- * and the run's progress. A crash loses at most the batches in flight; starting again reads what was recorded and
+ * and the run's progress. A crash loses at most the batch in flight; starting again reads what was recorded and
  * skips it, so nothing is sent twice and nothing is lost.
  */
 
 export const DEFAULT_BATCH_SIZE = 5000;
-/** Two batches in flight: one being written by PostgreSQL while this process prepares the other. */
-export const DEFAULT_CONCURRENCY = 2;
 /** How often a run that commits nothing (every batch already done) still writes its progress and heartbeat. */
 const PROGRESS_EVERY_MS = 1000;
 const MAX_STORED_ERRORS = 100;
@@ -48,8 +46,6 @@ export type RunOptions = {
   afterBatch?: (batchesDone: number) => Promise<void>;
   /** Where the run's time goes, phase by phase (the benchmark adds them up). */
   onPhase?: (phase: string, ms: number) => void;
-  /** Batches in flight at once (default: 2 on PostgreSQL; the embedded database has one connection). */
-  concurrency?: number;
 };
 
 export type RunProgress = { total: number; done: number; fired: number };
@@ -182,21 +178,12 @@ export async function executeRun(
     };
     const shared: RunShared = { context, support };
     let batches = 0;
-    // A test's hook after a batch holds back the batches not started yet (it stops a run in the middle).
-    let hooks = Promise.resolve();
-    await inParallel(
-      customerBatches(items, options.batchSize ?? DEFAULT_BATCH_SIZE),
-      options.concurrency ?? (db.kind === 'postgres' ? DEFAULT_CONCURRENCY : 1),
-      async (batch) => {
-        await hooks;
-        await runBatch(db, tenantId, runId, shared, batch, tally, options);
-        batches += 1;
-        options.onProgress?.({ total, done: tally.done, fired: tally.fired });
-        const done = batches;
-        hooks = hooks.then(() => options.afterBatch?.(done));
-        await hooks;
-      },
-    );
+    for (const batch of customerBatches(items, options.batchSize ?? DEFAULT_BATCH_SIZE)) {
+      await runBatch(db, tenantId, runId, shared, batch, tally, options);
+      batches += 1;
+      options.onProgress?.({ total, done: tally.done, fired: tally.fired });
+      await options.afterBatch?.(batches);
+    }
     await finishRun(db, tenantId, runId, 'succeeded', null, tally);
     return resultOf(runId, asOf, 'succeeded', total, tally);
   } catch (error) {
@@ -230,8 +217,8 @@ function resultOf(
 
 /**
  * The run's items cut into batches of about `size`, never splitting a customer: what a step makes for a customer
- * (its visit, its 律师函 request) is then made by one batch, and two batches in flight at once never both make it.
- * A customer with more items than `size` is a batch of its own.
+ * (its visit, its 律师函 request, its letter) is then made in one transaction with all of the customer's actions of
+ * that step, not looked up again by the next batch. A customer with more items than `size` is a batch of its own.
  */
 export function customerBatches<T extends { customerId: string }>(items: readonly T[], size: number): T[][] {
   const batches: T[][] = [];
@@ -243,31 +230,6 @@ export function customerBatches<T extends { customerId: string }>(items: readonl
     start = end;
   }
   return batches;
-}
-
-/**
- * Runs `work` over the batches with at most `concurrency` of them in flight, each in its own transaction on its own
- * connection: while PostgreSQL writes one batch, this process plans and prepares the next (on 2 cores, the two
- * overlap). Waits for every batch in flight before it answers, also when one fails.
- */
-async function inParallel<T>(
-  batches: readonly T[],
-  concurrency: number,
-  work: (batch: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const state: { failure: Error | null } = { failure: null };
-  const lane = async (): Promise<void> => {
-    while (state.failure === null && next < batches.length) {
-      const batch = batches[next] as T;
-      next += 1;
-      await work(batch).catch((error: unknown) => {
-        state.failure ??= error instanceof Error ? error : new Error(String(error));
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane));
-  if (state.failure !== null) throw state.failure;
 }
 
 /** What every batch of a run shares: the run's context and what the executors may use of its snapshot. */
@@ -436,9 +398,9 @@ async function processItems(
 }
 
 /**
- * Adds counts to the run's progress row (and its heartbeat) in the caller's transaction. Additions, not the tally's
- * totals: with two batches in flight, a batch that commits must not write the other's counts before that one has
- * committed. The stored errors, when given, replace the list (they are written one at a time, from failed items).
+ * Adds counts to the run's progress row (and its heartbeat) in the caller's transaction: additions, not the tally's
+ * totals, so what the row says is always the sum of what committed (a batch that rolls back adds nothing, whatever
+ * order writes come in). The stored errors, when given, replace the list (written one at a time, from failed items).
  */
 async function addProgress(
   tx: Tx,
