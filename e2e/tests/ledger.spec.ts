@@ -13,12 +13,22 @@ const slug = `ledger-${Date.now().toString(36)}`;
 /**
  * Picks an option in an antd Select. The option is looked up in that select's own listbox (named by the input's
  * aria-controls), never in whichever dropdown happens to be visible, since a closing one may still be animating.
+ * A typed search is answered by the server once per keystroke, and each answer replaces the options; the pick waits
+ * for the answer to the whole search and for the select to stop loading, so the pointer never lands on an option
+ * that is being replaced (CI once clicked C001 while the answer to "C00" re-rendered the list, and nothing was picked).
  */
 async function pickOption(page: Page, select: Locator, search: string, optionText: string) {
   await select.click();
   const listId = await select.locator('input').first().getAttribute('aria-controls');
   expect(listId, 'select has a listbox').toBeTruthy();
-  if (search) await page.keyboard.type(search);
+  if (search) {
+    const answered = page.waitForResponse(
+      (response) => new URL(response.url()).searchParams.get('search') === search,
+    );
+    await page.keyboard.type(search);
+    await answered;
+    await expect(select.locator('.anticon-loading')).toHaveCount(0);
+  }
   const dropdown = page.locator('.ant-select-dropdown').filter({ has: page.locator(`[id="${listId}"]`) });
   await dropdown.locator('.ant-select-item-option').filter({ hasText: optionText }).first().click();
   await expect(select).toContainText(optionText);
