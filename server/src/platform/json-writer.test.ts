@@ -24,6 +24,21 @@ describe('JsonWriter', () => {
     expect(() => new JsonWriter().decimal(2 ** 53, 2)).toThrow(/not an exact integer/);
   });
 
+  it('writes a row of amounts as an object, each as decimal writes it, and refuses cells it does not have', () => {
+    const keys = ['notDue', '1-30', '回款'].map((key) => encodeJson(`${JSON.stringify(key)}:`));
+    const cells = Float64Array.from([7, 123456, -5, 9_007_199_254_740_991, 0]);
+    const writer = new JsonWriter(4).raw('[');
+    writer.amounts(keys, cells, 0, 2).raw(',').amounts(keys, cells, 2, 0).raw(']');
+    expect(JSON.parse(writer.toBuffer().toString('utf8'))).toEqual([
+      { notDue: '0.07', '1-30': '1234.56', 回款: '-0.05' },
+      { notDue: '-5', '1-30': '9007199254740991', 回款: '0' },
+    ]);
+    expect(() => new JsonWriter().amounts(keys, cells, 3, 2)).toThrow(/outside 5 cells/);
+    expect(() => new JsonWriter().amounts(keys, Float64Array.from([0.5, 1, 2]), 0, 2)).toThrow(
+      /exact integer/,
+    );
+  });
+
   it('writes strings escaped as JSON.stringify does, in UTF-8, across buffer growth', () => {
     const writer = new JsonWriter().raw('[');
     const values = [

@@ -12,6 +12,9 @@ export function encodeJson(json: string): Uint8Array {
   return new JsonWriter(json.length * 3).raw(json).toBuffer();
 }
 
+/** The most a `decimal` can write: quotes, sign, point and the 16 digits of a safe integer, with room to spare. */
+const DECIMAL_BYTES = 28;
+
 function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }
@@ -30,6 +33,15 @@ export class JsonWriter {
     const next = new Uint8Array(Math.max(this.buffer.length * 2, this.length + bytes));
     next.set(this.buffer.subarray(0, this.length));
     this.buffer = next;
+  }
+
+  /**
+   * Makes room for about `bytes` more at once, for a writer that knows roughly how much it will write: growing by
+   * doubling from 64 KB to a 6 MB answer allocates and copies twice the answer on the way.
+   */
+  expect(bytes: number): this {
+    this.reserve(bytes);
+    return this;
   }
 
   /**
@@ -98,13 +110,49 @@ export class JsonWriter {
    * anything else is a bug and throws rather than printing a rounded figure).
    */
   decimal(amountMinor: number, exponent: number): this {
+    this.reserve(DECIMAL_BYTES);
+    this.length = this.putDecimal(this.length, amountMinor, exponent);
+    return this;
+  }
+
+  /**
+   * `{"key":"amount",…}`: the amounts `cells[offset]`, `cells[offset + 1]`, … under `keys` (each `"key":` as
+   * encodeJson bytes), as `decimal` writes them. A report row's columns: one call and one check for room per row
+   * instead of one per key and one per amount (a by-customer aging writes 160,000 of them).
+   */
+  amounts(keys: readonly Uint8Array[], cells: Float64Array, offset: number, exponent: number): this {
+    // Missing money is an error, never zero: a row that runs past the cells is a caller's bug.
+    if (offset < 0 || offset + keys.length > cells.length) {
+      throw new Error(
+        `JSON writer: amounts ${offset}..${offset + keys.length} lie outside ${cells.length} cells`,
+      );
+    }
+    let room = 2;
+    for (const key of keys) room += key.length + DECIMAL_BYTES + 1;
+    this.reserve(room);
+    const out = this.buffer;
+    let at = this.length;
+    out[at++] = 0x7b; // {
+    for (let index = 0; index < keys.length; index += 1) {
+      if (index > 0) out[at++] = 0x2c; // ,
+      const key = keys[index] as Uint8Array;
+      for (let byte = 0; byte < key.length; byte += 1) out[at++] = key[byte] ?? 0;
+      at = this.putDecimal(at, cells[offset + index] as number, exponent);
+    }
+    out[at++] = 0x7d; // }
+    this.length = at;
+    return this;
+  }
+
+  /** Writes `decimal`'s text at `at` (room checked by the caller) and answers where it ends. */
+  private putDecimal(start: number, amountMinor: number, exponent: number): number {
     if (!Number.isSafeInteger(amountMinor)) {
       throw new Error(`JSON writer: amount ${amountMinor} is not an exact integer`);
     }
-    this.reserve(this.digits.length + 4);
     const out = this.buffer;
-    out[this.length++] = 0x22; // "
-    if (amountMinor < 0) out[this.length++] = 0x2d; // -
+    let at = start;
+    out[at++] = 0x22; // "
+    if (amountMinor < 0) out[at++] = 0x2d; // -
     const magnitude = amountMinor < 0 ? -amountMinor : amountMinor;
     // Digits from the last, in int32 arithmetic (a double's % is several times slower): an amount beyond 2^31 is
     // split once into its low nine digits and the rest, which then fits.
@@ -117,11 +165,11 @@ export class JsonWriter {
       count = this.pushDigits(((magnitude - low) / 1e9) | 0, 1, count);
     }
     while (count > 0) {
-      if (count === exponent) out[this.length++] = 0x2e; // .
-      out[this.length++] = this.digits[--count] ?? 0x30;
+      if (count === exponent) out[at++] = 0x2e; // .
+      out[at++] = this.digits[--count] ?? 0x30;
     }
-    out[this.length++] = 0x22;
-    return this;
+    out[at++] = 0x22;
+    return at;
   }
 
   /** Pushes the decimal digits of a non-negative int32, last first, at least `minimum` of them (leading zeros). */

@@ -360,16 +360,14 @@ function writeLedgerSections(out: JsonWriter, aging: LedgerAging, baseCurrency: 
     (a, b) => Number(b === baseCurrency) - Number(a === baseCurrency) || byCodePoint(a, b),
   );
   const width = aging.columns.length;
-  const keys = aging.columns.map((key, index) =>
-    encodeJson(`${index === 0 ? '{' : ','}${JSON.stringify(key)}:`),
-  );
+  const keys = aging.columns.map((key) => encodeJson(`${JSON.stringify(key)}:`));
   const writeColumns = (cells: Float64Array, offset: number, exponent: number) => {
-    for (let index = 0; index < width; index += 1) {
-      out.bytes(keys[index] ?? EMPTY).decimal(cells[offset + index] ?? 0, exponent);
-    }
-    out.bytes(width === 0 ? EMPTY_OBJECT : CLOSE);
+    out.amounts(keys, cells, offset, exponent);
   };
-  out.raw('[');
+  // Each row: its head, then per column the key and an amount of up to ~20 bytes.
+  let rowBytes = 0;
+  for (const group of aging.groups) rowBytes += group.head.length + 32;
+  out.expect(rowBytes + aging.groups.length * width * 32).raw('[');
   currencies.forEach((currency, section) => {
     const exponent = currencyExponent(currency);
     const totals = new Float64Array(width);
@@ -398,8 +396,6 @@ function writeLedgerSections(out: JsonWriter, aging: LedgerAging, baseCurrency: 
   out.raw(']');
 }
 
-const EMPTY = encodeJson('');
-const EMPTY_OBJECT = encodeJson('{}');
 const COMMA = encodeJson(',');
 const CLOSE = encodeJson('}');
 const TOTAL = encodeJson(',"total":');
