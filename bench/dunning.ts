@@ -67,7 +67,7 @@ async function prepare(db: Database, url: string): Promise<string> {
       await db.script(async (run) => {
         await run(`TRUNCATE dunning_credit_hold_sets, dunning_action_groups, dunning_done_steps, dunning_runs,
           pending_dunning_letters, lawyer_letter_requests, letters, outbound_message_attachments, outbound_message_attempts, notifications,
-          outbound_messages, collection_activity_invoices, audit_log`);
+          outbound_messages, collection_activity_invoice_sets, audit_log`);
         // Disputes and promises may point at activities (none in the generated ledger), and rows referencing the
         // requests belong to the ledger: DELETE, not TRUNCATE … CASCADE. Without the per-row key checks (the
         // benchmark's own database, as its owner), or deleting 30,000 activities takes minutes.

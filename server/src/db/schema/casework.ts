@@ -39,7 +39,17 @@ export type CollectionActivitiesTable = {
   updated_at: UpdatedAt;
 };
 
+/** A view (migration 0018): one row per activity and invoice, from the sets below. Read it; write the sets. */
 export type CollectionActivityInvoicesTable = { tenant_id: string; activity_id: string; invoice_id: string };
+
+/** The invoices one write linked to an activity (insert them as `arrayLiteral(ids)::uuid[]`). */
+export type CollectionActivityInvoiceSetsTable = {
+  tenant_id: string;
+  id: Generated<string>;
+  activity_id: string;
+  invoice_ids: ColumnType<string[], string, never>;
+  created_at: Generated<Date>;
+};
 
 export type PromisesToPayTable = {
   tenant_id: string;
@@ -155,6 +165,7 @@ export type CollectionPlaybooksTable = {
 export type CaseworkTables = {
   collection_activities: CollectionActivitiesTable;
   collection_activity_invoices: CollectionActivityInvoicesTable;
+  collection_activity_invoice_sets: CollectionActivityInvoiceSetsTable;
   promises_to_pay: PromisesToPayTable;
   promise_instalments: PromiseInstalmentsTable;
   promise_invoices: PromiseInvoicesTable;

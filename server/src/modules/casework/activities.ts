@@ -19,6 +19,7 @@ import { amountMinorOrThrow } from '../../platform/money-input';
 import type { Actor } from '../../platform/request-context';
 import { assertUsersOfOrganization } from '../contracts/ledger-input';
 import { visibleCustomerOrThrow } from '../customers/customer-access';
+import { arrayLiteral } from '../dunning';
 import { activityViews, visibleActivityOrThrow } from './activity-views';
 import { refreshCases } from './case-refresh';
 import { insertPromise, promiseViews } from './promises';
@@ -90,14 +91,12 @@ export async function insertActivity(tx: Tx, actor: AuditActor, input: NewActivi
   const invoiceIds = [...new Set(input.invoiceIds ?? [])];
   if (invoiceIds.length > 0) {
     await tx
-      .insertInto('collection_activity_invoices')
-      .values(
-        invoiceIds.map((invoiceId) => ({
-          tenant_id: actor.tenantId,
-          activity_id: row.id,
-          invoice_id: invoiceId,
-        })),
-      )
+      .insertInto('collection_activity_invoice_sets')
+      .values({
+        tenant_id: actor.tenantId,
+        activity_id: row.id,
+        invoice_ids: sql<string>`${arrayLiteral(invoiceIds)}::uuid[]`,
+      })
       .execute();
   }
   await recordAudit(tx, actor, {

@@ -228,6 +228,8 @@ describe('ladder task steps in groups', () => {
     expect(outcomes.every((outcome) => outcome.detail === JOINED_DETAIL)).toBe(true);
     const visits = (await written(batch)).activities.filter((row) => row.kind === 'visit');
     expect(visits).toHaveLength(2);
+    // X1 was linked to X's visit twice (two runs); the visit lists it once.
+    expect(visits.find((row) => row.customer === 'X')?.invoices).toEqual(['X1', 'X2', 'X3']);
   });
 
   it('writes in as many statements for 60 actions as for 5, whatever the kind', async () => {

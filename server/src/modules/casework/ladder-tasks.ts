@@ -198,28 +198,24 @@ async function insertActivities(
 }
 
 /**
- * Every action's invoice on its customer's task, one row each, from one array of invoices per group. A task made
- * in this batch lists nothing yet; an open task from an earlier run may already list an invoice (another step of
- * the family), so only those rows go through ON CONFLICT, which costs a check per row.
+ * Every action's invoice on its customer's task: one row per group, its invoices as an array (migration 0018). A
+ * task from an earlier run may already list an invoice (another step of the family); the view reading them,
+ * collection_activity_invoices, lists it once.
  */
 async function linkInvoices(
   tx: Tx,
   tenantId: string,
-  links: readonly { activityId: string; invoiceIds: readonly string[]; isNew: boolean }[],
+  links: readonly { activityId: string; invoiceIds: readonly string[] }[],
 ): Promise<void> {
-  for (const isNew of [true, false]) {
-    const chosen = links.filter((link) => link.isNew === isNew);
-    if (chosen.length === 0) continue;
-    await sql`
-      INSERT INTO collection_activity_invoices (tenant_id, activity_id, invoice_id)
-      SELECT ${tenantId}::uuid, v.activity_id, unnest(v.invoice_ids::uuid[])
-      FROM unnest(${arrayLiteral(chosen.map((link) => link.activityId))}::uuid[],
-        ${nestedArrayLiteral(
-          chosen.map((link) => link.invoiceIds),
-          (id) => id,
-        )}::text[]) AS v (activity_id, invoice_ids)
-      ${isNew ? sql`` : sql`ON CONFLICT (tenant_id, activity_id, invoice_id) DO NOTHING`}`.execute(tx);
-  }
+  if (links.length === 0) return;
+  await sql`
+    INSERT INTO collection_activity_invoice_sets (tenant_id, activity_id, invoice_ids)
+    SELECT ${tenantId}::uuid, v.activity_id, v.invoice_ids::uuid[]
+    FROM unnest(${arrayLiteral(links.map((link) => link.activityId))}::uuid[],
+      ${nestedArrayLiteral(
+        links.map((link) => link.invoiceIds),
+        (id) => id,
+      )}::text[]) AS v (activity_id, invoice_ids)`.execute(tx);
 }
 
 function ladderTasks(spec: TaskSpec): GroupStepExecutor {
@@ -255,7 +251,6 @@ function ladderTasks(spec: TaskSpec): GroupStepExecutor {
       groups.map((group) => ({
         activityId: taskOf(group),
         invoiceIds: group.actions.map((action) => action.invoice.id),
-        isNew: !open.has(group.customer.id),
       })),
     );
     await auditCreated(tx, head, created, rows);
