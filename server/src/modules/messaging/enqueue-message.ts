@@ -43,26 +43,46 @@ const DEDUPLICATED_SOURCES: ReadonlySet<MessageSourceKind> = new Set([
   'letter',
   'statement',
 ]);
+/** As literals: the partial index's predicate is proven from them (outbound_messages_source_idx, migration 0012). */
+const DEDUPLICATED_KINDS_SQL = sql.join([...DEDUPLICATED_SOURCES].map((kind) => sql.lit(kind)));
 const CHUNK = 5_000;
 
 const sourceKey = (kind: string, id: string, channel: string) => `${kind}|${id}|${channel}`;
 const isDeduplicated = (input: EnqueueMessageInput) =>
   input.source.id !== null && DEDUPLICATED_SOURCES.has(input.source.kind);
 
+/**
+ * What these sources have already enqueued, one index probe per source. Written as a lateral lookup on the whole
+ * key, because a dunning run fills the table faster than statistics follow: planned for a table of "one row", a
+ * plain `source_id = ANY(…)` became a filter over every deduplicated message of the tenant (15–25 ms a batch at
+ * 14,000 messages, 1.5 s of a catch-up run), the lookup below 1 ms. The kinds list repeats the partial index's
+ * predicate so the index applies; OFFSET 0 keeps the lookup per source.
+ */
 async function alreadyEnqueued(
   tx: Tx,
   tenantId: string,
   inputs: readonly EnqueueMessageInput[],
 ): Promise<Map<string, EnqueuedMessage>> {
-  const sourceIds = [...new Set(inputs.filter(isDeduplicated).map((input) => input.source.id as string))];
-  if (sourceIds.length === 0) return new Map();
-  const rows = await tx
-    .selectFrom('outbound_messages')
-    .select(['id', 'status', 'source_kind', 'source_id', 'channel'])
-    .where('tenant_id', '=', tenantId)
-    .where(sql<boolean>`source_id = ANY(${sourceIds}::uuid[])`)
-    .where('source_kind', 'in', [...DEDUPLICATED_SOURCES])
-    .execute();
+  const sources = new Map<string, { kind: string; id: string }>();
+  for (const input of inputs)
+    if (isDeduplicated(input))
+      sources.set(`${input.source.kind}|${input.source.id}`, {
+        kind: input.source.kind,
+        id: input.source.id as string,
+      });
+  if (sources.size === 0) return new Map();
+  const rows = (
+    await sql<{ id: string; status: string; source_kind: string; source_id: string | null; channel: string }>`
+      SELECT m.id, m.status, m.source_kind, m.source_id, m.channel
+      FROM unnest(${[...sources.values()].map((source) => source.kind)}::text[],
+        ${[...sources.values()].map((source) => source.id)}::uuid[]) AS s (kind, id)
+      CROSS JOIN LATERAL (
+        SELECT m.id, m.status, m.source_kind, m.source_id, m.channel FROM outbound_messages m
+        WHERE m.tenant_id = ${tenantId} AND m.source_kind IN (${DEDUPLICATED_KINDS_SQL})
+          AND m.source_kind = s.kind AND m.source_id = s.id
+        OFFSET 0
+      ) m`.execute(tx)
+  ).rows;
   return new Map(
     rows.map((row) => [
       sourceKey(row.source_kind, row.source_id ?? '', row.channel),
