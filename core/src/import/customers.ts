@@ -16,6 +16,15 @@ export type CustomerImportRow = {
   notes: string | null;
 };
 
+/**
+ * The key a 统一社会信用代码 compares by: trimmed, upper-case (the codes are letters and digits), null when empty.
+ * An organization keeps one customer per legal entity (server migration 0019).
+ */
+export function creditCodeKey(code: string | null | undefined): string | null {
+  const key = code?.trim().toUpperCase() ?? '';
+  return key === '' ? null : key;
+}
+
 function checkCustomerRow(check: RowCheck, options: ImportOptions): CustomerImportRow | null {
   const code = check.required('code', 64);
   const name = check.required('name', 200);
@@ -57,6 +66,7 @@ export function checkCustomerRows(
   const rows: CustomerImportRow[] = [];
   const issues: ImportIssue[] = [];
   const firstRowOfCode = new Map<string, number>();
+  const firstRowOfCreditCode = new Map<string, number>();
   table.rows.forEach((record, index) => {
     const check = new RowCheck(rowReader(resolved, record, index + 1));
     const checked = checkCustomerRow(check, options);
@@ -64,6 +74,11 @@ export function checkCustomerRows(
     const earlier = code === '' ? undefined : firstRowOfCode.get(code);
     if (earlier !== undefined) check.fail('code', `customer code ${code} is also on row ${earlier}`);
     else if (code !== '') firstRowOfCode.set(code, index + 1);
+    const creditCode = creditCodeKey(check.reader.text('unifiedCreditCode'));
+    const earlierEntity = creditCode === null ? undefined : firstRowOfCreditCode.get(creditCode);
+    if (creditCode !== null && earlierEntity !== undefined) {
+      check.fail('unifiedCreditCode', `unified credit code ${creditCode} is also on row ${earlierEntity}`);
+    } else if (creditCode !== null) firstRowOfCreditCode.set(creditCode, index + 1);
     issues.push(...check.issues);
     if (checked && check.issues.length === 0) rows.push(checked);
     onRow(index + 1);

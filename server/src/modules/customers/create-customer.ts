@@ -7,6 +7,7 @@ import { AppError, notFound } from '../../platform/errors';
 import type { Actor } from '../../platform/request-context';
 import { newCustomerAssignment } from './customer-assignment';
 import { plainColumnsOf, registeredCapitalColumns, type CreateCustomerInput } from './customer-fields';
+import { assertCreditCodeFree } from './customer-identity';
 import { customerViewOrThrow } from './customer-view';
 
 async function baseCurrencyOf(tx: Tx, tenantId: string): Promise<string> {
@@ -20,6 +21,10 @@ async function baseCurrencyOf(tx: Tx, tenantId: string): Promise<string> {
 
 /** Unique violations and dangling owner/team references, in words the user can act on. */
 export function translateCustomerWriteError(error: unknown, code: string | undefined): never {
+  // A concurrent write took the credit code after assertCreditCodeFree looked (migration 0019's index).
+  if (isUniqueViolation(error, 'unified_credit')) {
+    throw new AppError('conflict', { detail: 'the unified credit code already belongs to another customer' });
+  }
   if (isUniqueViolation(error, 'code')) {
     throw new AppError('conflict', { detail: `customer code "${code ?? ''}" is already used` });
   }
@@ -31,6 +36,7 @@ export function translateCustomerWriteError(error: unknown, code: string | undef
 /** Inserts a customer inside the caller's transaction (the import uses this too) and audits it. */
 export async function createCustomerIn(tx: Tx, actor: Actor, input: CreateCustomerInput): Promise<string> {
   const assignment = await newCustomerAssignment(tx, actor, input);
+  await assertCreditCodeFree(tx, actor.tenantId, input.unifiedCreditCode, null);
   const currency = input.currency ?? (await baseCurrencyOf(tx, actor.tenantId));
   const row = await tx
     .insertInto('customers')

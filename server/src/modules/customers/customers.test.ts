@@ -112,6 +112,52 @@ describe('creating customers', () => {
     await createOk(other, { code: 'DUP-1', name: 'Elsewhere' });
   });
 
+  it('keeps one customer per unified credit code, so a held customer cannot come back under another code', async () => {
+    const org = await organization();
+    const held = await createOk(org.seller, {
+      code: 'HOLD-1',
+      name: '华东机械有限公司',
+      unifiedCreditCode: '91310000MA1FL0XX7Q',
+    });
+    await org.seller.request('PATCH', `/api/customers/${held.id}`, { isActive: false });
+    // Same entity, new code, the credit code typed in lower case with spaces: refused, naming the holder's code.
+    const again = await org.finance.request('POST', '/api/customers', {
+      code: 'HOLD-2',
+      name: '华东机械',
+      unifiedCreditCode: ' 91310000ma1fl0xx7q ',
+    });
+    expect(again.statusCode, again.body).toBe(409);
+    expect(again.json().error.message).toContain('HOLD-1');
+    const other = await createOk(org.finance, { code: 'HOLD-3', name: '另一家' });
+    const patched = await org.finance.request('PATCH', `/api/customers/${other.id}`, {
+      unifiedCreditCode: '91310000MA1FL0XX7Q',
+    });
+    expect(patched.statusCode, patched.body).toBe(409);
+    expect(patched.json().error.message).toContain('HOLD-1');
+    // The holder keeps its own code through an edit; another organization may hold the same entity.
+    const own = await org.admin.request('PATCH', `/api/customers/${held.id}`, {
+      unifiedCreditCode: '91310000MA1FL0XX7Q',
+      name: '华东机械有限公司（总部）',
+    });
+    expect(own.statusCode, own.body).toBe(200);
+    await createOk(await signUp(t.app), { code: 'E-1', name: 'X', unifiedCreditCode: '91310000MA1FL0XX7Q' });
+    // The database refuses it too, whatever path a write takes (migration 0019).
+    await expect(
+      t.db.tenant(org.admin.tenantId, (tx) =>
+        tx
+          .insertInto('customers')
+          .values({
+            tenant_id: org.admin.tenantId,
+            code: 'HOLD-4',
+            name: 'Y',
+            currency: 'CNY',
+            unified_credit_code: '91310000ma1fl0xx7q',
+          })
+          .execute(),
+      ),
+    ).rejects.toThrow(/customers_unified_credit_key/);
+  });
+
   it('rejects bad registered capital with the field path, and foreign owners and teams as not found', async () => {
     const org = await organization();
     const tooPrecise = await org.admin.request('POST', '/api/customers', {

@@ -7,6 +7,7 @@ import type { Actor } from '../../platform/request-context';
 import { visibleCustomerOrThrow } from './customer-access';
 import { updatedCustomerAssignment } from './customer-assignment';
 import { plainColumnsOf, registeredCapitalColumns, type UpdateCustomerInput } from './customer-fields';
+import { assertCreditCodeFree } from './customer-identity';
 import { customerViewOrThrow } from './customer-view';
 import { translateCustomerWriteError } from './create-customer';
 
@@ -44,6 +45,9 @@ export async function updateCustomer(
         { ownerUserId: before.owner_user_id, teamId: before.team_id },
         input,
       );
+      if (input.unifiedCreditCode !== undefined) {
+        await assertCreditCodeFree(tx, actor.tenantId, input.unifiedCreditCode, customerId);
+      }
       const capitalCurrency =
         before.registered_capital_currency?.trim() ?? input.currency ?? before.currency.trim();
       const after = await tx

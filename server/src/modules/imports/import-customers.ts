@@ -1,5 +1,6 @@
 import { chunk } from './batches';
-import type { CustomerImportRow, ImportIssue, ResolvedMapping } from '@huikuan/core';
+import { creditCodeKey, type CustomerImportRow, type ImportIssue, type ResolvedMapping } from '@huikuan/core';
+import { creditCodeTakenMessage, customersByCreditCode } from '../customers/customer-identity';
 import { issueAt, type ImportContext, type KindOutcome } from './import-context';
 import { customersByCode } from './lookups';
 
@@ -31,12 +32,22 @@ export async function importCustomerRows(
     ctx.actor.tenantId,
     rows.map((row) => row.code),
   );
+  const entities = await customersByCreditCode(
+    ctx.tx,
+    ctx.actor.tenantId,
+    rows.flatMap((row) => creditCodeKey(row.unifiedCreditCode) ?? []),
+  );
   const emails = rows.flatMap((row) => (row.ownerEmail === null ? [] : [row.ownerEmail]));
   const owners = await ownersByEmail(ctx, emails);
   const issues: ImportIssue[] = [];
   for (const row of rows) {
     if (existing.has(row.code)) {
       issues.push(issueAt(row, mapping.code ?? 'code', `customer code ${row.code} already exists`));
+    }
+    const holder = entities.get(creditCodeKey(row.unifiedCreditCode) ?? '');
+    if (holder) {
+      const column = mapping.unifiedCreditCode ?? 'unifiedCreditCode';
+      issues.push(issueAt(row, column, creditCodeTakenMessage(row.unifiedCreditCode ?? '', holder)));
     }
     if (row.ownerEmail !== null && !owners.has(row.ownerEmail)) {
       const column = mapping.ownerEmail ?? 'ownerEmail';

@@ -436,6 +436,35 @@ describe('customer and receipt imports', () => {
       '2:code',
     ]);
 
+    // One customer per legal entity: a credit code twice in the file, or one an existing customer holds.
+    await post(admin, 'customers', 'commit', {
+      name: 'e.csv',
+      bytes: Buffer.from('code,name,unifiedCreditCode\nE1,Entity,91310000MA1FL0XX7Q'),
+    });
+    const entities = [
+      'code,name,统一社会信用代码',
+      'E2,Same entity,91310000ma1fl0xx7q',
+      'E3,New entity,91440300MA5EXAMPLE',
+      'E4,New entity again, 91440300MA5EXAMPLE',
+    ].join('\n');
+    const sameEntity = await post(admin, 'customers', 'commit', {
+      name: 'e.csv',
+      bytes: Buffer.from(entities),
+    });
+    expect(sameEntity.json().errors).toEqual([
+      expect.objectContaining({
+        row: 1,
+        column: '统一社会信用代码',
+        message: 'unified credit code 91310000ma1fl0xx7q already belongs to customer E1',
+      }),
+      expect.objectContaining({
+        row: 3,
+        column: '统一社会信用代码',
+        message: 'unified credit code 91440300MA5EXAMPLE is also on row 2',
+      }),
+    ]);
+    expect((await counts(admin.tenantId)).customers).toBe(3);
+
     const invoices = [HEADER, 'R1,,RI-1,2026-01-01,2026-01-31,100,CNY,,,'].join('\n');
     expect(
       (await post(admin, 'invoices', 'commit', { name: 'i.csv', bytes: Buffer.from(invoices) })).json()
