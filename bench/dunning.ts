@@ -10,6 +10,7 @@
  *   npm run bench:dunning -- --reruns 3                # the rerun three times (the machine's load varies)
  *   npm run bench:dunning -- --phases                  # where each run's time goes, phase by phase
  *   npm run bench:dunning -- --batch-size 10000        # another batch size
+ *   npm run bench:dunning -- --lanes 1                 # batches in flight at once (default 2 on PostgreSQL)
  *   npm run bench:dunning -- --wired --render 200      # then time rendering 200 of the first run's 催款函
  *
  * Without --wired only the dunning module's own executor (credit_hold, set-based) runs and the other steps are
@@ -45,6 +46,7 @@ const { values: options } = parseArgs({
     reruns: { type: 'string', default: '1' },
     phases: { type: 'boolean', default: false },
     'batch-size': { type: 'string' },
+    lanes: { type: 'string' },
     render: { type: 'string', default: '0' },
   },
 });
@@ -174,6 +176,8 @@ async function timedRun(
     'cli',
     {
       isFollowUpLeft: true,
+      ...(options['batch-size'] ? { batchSize: Number(options['batch-size']) } : {}),
+      ...(options.lanes ? { lanes: Number(options.lanes) } : {}),
       ...(options.phases ? { onPhase: phases.onPhase } : {}),
     },
   );
