@@ -18,3 +18,4 @@ export * from './promises';
 export * from './worklist';
 export * from './playbooks';
 export * from './letters';
+export * from './text-order';

@@ -7,6 +7,7 @@ import {
   bucketKeys,
   type AgingBasis,
   type AgingSettings,
+  byCodePoint,
 } from '@huikuan/core';
 import {
   DISPUTED_COLUMN,
@@ -61,11 +62,6 @@ export type AgingResult = { columns: string[]; groups: AgingGroup[] };
 
 /** The row key for items without the grouped entity (no salesperson, no team, no contract, no plan node). */
 export const NO_GROUP_KEY = '(none)';
-
-function byCodePoint(a: string, b: string): number {
-  if (a === b) return 0;
-  return a < b ? -1 : 1;
-}
 
 type AggregateRow = {
   group_id: string | null;

@@ -1,3 +1,4 @@
+import { byCodePoint } from '@huikuan/core';
 import type { RecordScope } from '@huikuan/core';
 import { sql, type RawBuilder } from 'kysely';
 import type { Tx } from '../../platform/db';
@@ -152,11 +153,6 @@ export function selectItems(all: OpenItems, selected: Uint8Array): OpenItems {
     next += 1;
   }
   return items;
-}
-
-function byCodePoint(a: string, b: string): number {
-  if (a === b) return 0;
-  return a < b ? -1 : 1;
 }
 
 /** One organization's copy. Slots are invoices; movements are their dated reductions. */

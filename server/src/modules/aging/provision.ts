@@ -4,6 +4,7 @@ import {
   type RecordScope,
   RECEIVABLE_CLASSES,
   type AgingSettings,
+  byCodePoint,
 } from '@huikuan/core';
 import { provisionReportSchema, type ProvisionReport } from '@huikuan/core/contracts';
 import { todayIn } from '../../platform/clock';
@@ -73,11 +74,6 @@ async function computeProvision(
   const ledgerTotals = await ledgerOpenForView(tx, view, tenantId, asOf, scope, filter);
   assertAgreesWithLedger(reportTotals, ledgerTotals, 'Provision');
   return { view, classes, open, provision, seen };
-}
-
-function byCodePoint(a: string, b: string): number {
-  if (a === b) return 0;
-  return a < b ? -1 : 1;
 }
 
 /** A customer line's beginning, kept per customer (row-heads.ts). */

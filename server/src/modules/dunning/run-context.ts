@@ -7,6 +7,7 @@ import {
   type CreditRating,
   type ItemPause,
   type LadderStep,
+  byCodePoint,
 } from '@huikuan/core';
 import { sql } from 'kysely';
 import type { Tx } from '../../platform/db';
@@ -185,9 +186,4 @@ function chasedOverdue(context: RunContext, items: readonly OpenItem[]): ChasedI
   return chased.sort((a, b) =>
     a.dueDate === b.dueDate ? byCodePoint(a.number, b.number) : byCodePoint(a.dueDate, b.dueDate),
   );
-}
-
-function byCodePoint(a: string, b: string): number {
-  if (a === b) return 0;
-  return a < b ? -1 : 1;
 }

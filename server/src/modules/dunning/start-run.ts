@@ -1,4 +1,4 @@
-import { minorToDecimalString, type CalendarDate } from '@huikuan/core';
+import { minorToDecimalString, type CalendarDate, byCodePoint } from '@huikuan/core';
 import type { DunningPlannedAction, DunningPreview, DunningRun } from '@huikuan/core/contracts';
 import type { AuditActor } from '../../platform/audit';
 import { todayIn, type Clock } from '../../platform/clock';
@@ -31,11 +31,6 @@ export async function organizationToday(db: Database, clock: Clock, tenantId: st
       .executeTakeFirstOrThrow(),
   );
   return todayIn(clock, org.timezone);
-}
-
-function byCodePoint(a: string, b: string): number {
-  if (a === b) return 0;
-  return a < b ? -1 : 1;
 }
 
 /** Customer code, then invoice number, then ladder order: the order of the CLI contract and of every list. */

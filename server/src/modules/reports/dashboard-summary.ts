@@ -4,6 +4,7 @@ import {
   RECEIVABLE_CLASSES,
   type AgingSettings,
   type RecordScope,
+  byCodePoint,
 } from '@huikuan/core';
 import type {
   DashboardCurrency,
@@ -20,7 +21,7 @@ import { dayOf, ledgerView, type LedgerView } from '../aging/ledger-cache';
 import { customerAges, openItemsAt, provisionOf, rangeTable, toMinor } from '../aging/ledger-scan';
 import { assertAgreesWithLedger, ledgerOpenForView } from '../aging/open-items';
 import type { ReportFilter } from '../aging/report-filter';
-import { byCodePoint, currencyOrder, overdueCustomerOf, rankOverdue, type OverdueRow } from './overdue';
+import { currencyOrder, overdueCustomerOf, rankOverdue, type OverdueRow } from './overdue';
 
 /**
  * The dashboard's receivables picture in one pass over the open items (due-date basis): totals by bucket, by class

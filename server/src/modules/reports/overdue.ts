@@ -1,4 +1,4 @@
-import { minorToDecimalString, type RecordScope } from '@huikuan/core';
+import { minorToDecimalString, type RecordScope, byCodePoint } from '@huikuan/core';
 import type { OverdueCustomer, TopOverdueQuery, TopOverdueReport } from '@huikuan/core/contracts';
 import { todayIn } from '../../platform/clock';
 import type { Tx } from '../../platform/db';
@@ -13,11 +13,6 @@ import type { ReportFilter } from '../aging/report-filter';
  * The customers with the most money past due (due-date basis) as of a date, from the ledger copy
  * (aging/ledger-cache.ts): one statement brings it up to date, the ranking is a loop.
  */
-
-export function byCodePoint(a: string, b: string): number {
-  if (a === b) return 0;
-  return a < b ? -1 : 1;
-}
 
 /** The currencies that appear, base currency first, then in code-point order. */
 export function currencyOrder(currencies: readonly string[], baseCurrency: string): string[] {
