@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordAudit, type AuditActor, type AuditEntryInput } from '../../platform/audit';
+import { recordAudit, toAuditJson, type AuditActor, type AuditEntryInput } from '../../platform/audit';
 import { createTestApp, signUp, type TestApp } from '../../../test/support/test-app';
-import { recordAudits } from './batch-audit';
+import { AuditJsonText, auditJson, recordAudits } from './batch-audit';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -74,5 +74,37 @@ describe('recordAudits', () => {
       [{ status: 'a' }, null],
       [null, null],
     ]);
+  });
+
+  it('writes each value exactly as JSON.stringify(toAuditJson(value)) does', () => {
+    const values: unknown[] = [
+      ...ENTRIES.flatMap((entry) => [entry.before, entry.after]),
+      'plain',
+      0,
+      -1.5,
+      Number.NaN,
+      true,
+      12n,
+      new Date('2026-01-02T03:04:05.006Z'),
+      [],
+      {},
+      ['a', '"b"', '\u2028'],
+      [1, 'x', null, undefined, 2n, new Date(0), { csrf: 'x', y: [undefined] }],
+      { list: [{ tokenHash: 'x', secretKey: 'y', kept: 'z' }], fn: () => 1, when: new Date(1) },
+      { deep: { deeper: { password: 'x', money: [1n, 2n] } }, 键: '值' },
+    ];
+    for (const value of values) {
+      const expected = value === undefined || value === null ? null : JSON.stringify(toAuditJson(value));
+      expect(value === undefined || value === null ? null : auditJson(value), JSON.stringify(expected)).toBe(
+        expected,
+      );
+    }
+  });
+
+  it('puts JSON held as text into the entry as it is', () => {
+    const payload = { invoiceIds: ['a', 'b'], note: '引号"' };
+    expect(JSON.parse(auditJson({ id: 'r-1', payload: new AuditJsonText(JSON.stringify(payload)) }))).toEqual(
+      { id: 'r-1', payload },
+    );
   });
 });

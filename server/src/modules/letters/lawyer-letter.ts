@@ -7,7 +7,7 @@ import type { Tx } from '../../platform/db';
 import type { Actor } from '../../platform/request-context';
 import { registerApprovalEffect } from '../approvals/approval-effects';
 import { arrayLiteral, textArrayLiteral } from '../dunning/array-literals';
-import { recordAudits } from '../dunning/batch-audit';
+import { AuditJsonText, recordAudits } from '../dunning/batch-audit';
 import {
   firstContextOf,
   type DunningActionContext,
@@ -115,6 +115,7 @@ function requestRow(request: NewRequest, locale: LetterLocale) {
     maxDaysOverdue,
   };
   return {
+    key: request.key,
     customerId: context.customer.id,
     amountMinor: single ? items.reduce((sum, item) => sum + item.chasedMinor, 0n).toString() : null,
     currency: single ?? null,
@@ -127,7 +128,11 @@ function requestRow(request: NewRequest, locale: LetterLocale) {
   };
 }
 
-/** Files the batch's new requests in one INSERT and audits them in another, as createApprovalRequestIn would. */
+/**
+ * Files the batch's new requests in one INSERT and audits them in another, as createApprovalRequestIn would. The
+ * payloads (every chased invoice of the customer) are not read back: each audit entry takes the payload's JSON text
+ * this process wrote, with the rest of the row as PostgreSQL returned it.
+ */
 async function fileRequests(
   tx: Tx,
   head: DunningStepGroup,
@@ -137,7 +142,7 @@ async function fileRequests(
   if (requests.length === 0) return new Map();
   const rows = requests.map((request) => requestRow(request, locale));
   const text = (pick: (row: (typeof rows)[number]) => string | null) => textArrayLiteral(rows.map(pick));
-  const inserted = await sql<Selectable<ApprovalRequestsTable>>`
+  const inserted = await sql<Omit<Selectable<ApprovalRequestsTable>, 'payload'> & { source_key: string }>`
     INSERT INTO approval_requests (tenant_id, kind, subject_type, subject_id, customer_id, amount_minor, currency,
       payload, reason, requested_by_user_id)
     SELECT ${head.tenantId}::uuid, 'lawyer_letter', 'customer', v.customer_id, v.customer_id, v.amount_minor,
@@ -147,21 +152,27 @@ async function fileRequests(
       ${arrayLiteral(rows.map((row) => row.requesterId))}::uuid[])
       WITH ORDINALITY AS v (customer_id, amount_minor, currency, payload, reason, requester_id, n)
     ORDER BY v.n
-    RETURNING *`.execute(tx);
+    RETURNING tenant_id, id, kind, status, subject_type, subject_id, customer_id, amount_minor, currency, reason,
+      requested_by_user_id, decided_by_user_id, decided_at, decision_comment, created_at,
+      payload->>'sourceKey' AS source_key`.execute(tx);
+  const payloadOf = new Map(rows.map((row) => [row.key, row.payload]));
+  const entries = inserted.rows.map(({ source_key: key, ...row }) => {
+    const payload = payloadOf.get(key);
+    if (payload === undefined) throw new Error(`approval request ${row.id}: no payload under ${key}`);
+    return { row, key, payload };
+  });
   await recordAudits(
     tx,
     dunningAuditActor(head.tenantId, head.runId),
-    inserted.rows.map((row) => ({
+    entries.map(({ row, payload }) => ({
       actorUserId: row.requested_by_user_id,
       action: 'approval.requested',
       entityType: 'approval',
       entityId: row.id,
-      after: row,
+      after: { ...row, payload: new AuditJsonText(payload) },
     })),
   );
-  const filed = new Map(
-    inserted.rows.map((row) => [(row.payload as Partial<LawyerLetterPayload>).sourceKey ?? '', row.id]),
-  );
+  const filed = new Map(entries.map(({ row, key }) => [key, row.id]));
   await sql`
     INSERT INTO lawyer_letter_requests (tenant_id, source_key, approval_request_id)
     SELECT ${head.tenantId}::uuid, v.source_key, v.approval_request_id

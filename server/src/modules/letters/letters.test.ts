@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CalendarDate } from '@huikuan/core';
 import type { Letter, LetterDetail, LetterPreview, StatementRun } from '@huikuan/core/contracts';
 import { addUser, createTestApp, signUp, type Client, type TestApp } from '../../../test/support/test-app';
+import { toAuditJson } from '../../platform/audit';
 import { runAsGroups } from '../dunning/group-test-support';
 import {
   groupStepExecutorOf,
@@ -661,6 +662,24 @@ describe('ladder steps', () => {
     );
     expect(outcome.outcome).toBe('pending_approval');
     expect(again.refId).toBe(outcome.refId);
+    // The request's audit entry is the request as stored, its payload included (the executor audits from the text
+    // it wrote, not from the row read back).
+    const requestId = outcome.refId ?? '';
+    const [request, audit] = await t.db.tenant(admin.tenantId, async (tx) => [
+      await tx
+        .selectFrom('approval_requests')
+        .selectAll()
+        .where('id', '=', requestId)
+        .executeTakeFirstOrThrow(),
+      await tx
+        .selectFrom('audit_log')
+        .select('after')
+        .where('entity_id', '=', requestId)
+        .where('action', '=', 'approval.requested')
+        .executeTakeFirstOrThrow(),
+    ]);
+    expect((request.payload as { invoiceNumbers: string[] }).invoiceNumbers).toEqual(['I1', 'I2']);
+    expect(audit.after).toEqual(toAuditJson(request));
     const approval = await ok<{ kind: string; status: string; amount: string; requestedByUserId: string }>(
       legal.request('GET', `/api/approvals/${outcome.refId}`),
     );
