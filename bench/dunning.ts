@@ -77,6 +77,9 @@ async function prepare(db: Database, url: string): Promise<string> {
         await run(`DELETE FROM collection_activities`);
         await run(`DELETE FROM approval_requests WHERE kind = 'lawyer_letter'`);
       });
+      // The deleted rows' space back, or every reuse runs on larger tables and indexes than the last (this
+      // machine's PostgreSQL has autovacuum off: after ten runs, 600,000 dead activities made the run 20% slower).
+      await vacuumAnalyze(url, ['collection_activities', 'approval_requests']);
       return existing.tenant_id;
     }
     throw new Error(`${SLUG} exists with another size; run without --reuse`);
@@ -96,11 +99,19 @@ async function prepare(db: Database, url: string): Promise<string> {
     generateLedger(run, organization.tenant_id, { invoices: INVOICES, customers: CUSTOMERS }, ANCHOR, log),
   );
   log(`  generated (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  await vacuumAnalyze(url, []);
+  return organization.tenant_id;
+}
+
+/** VACUUM ANALYZE of these tables, or of the whole database when none are named (outside any transaction). */
+async function vacuumAnalyze(url: string, tables: readonly string[]): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  await client.query('VACUUM ANALYZE');
-  await client.end();
-  return organization.tenant_id;
+  try {
+    await client.query(`VACUUM ANALYZE ${tables.join(', ')}`);
+  } finally {
+    await client.end();
+  }
 }
 
 /** CPU seconds so far of the database's backends (same machine: /proc), by process id. */
