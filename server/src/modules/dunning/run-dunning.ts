@@ -254,7 +254,11 @@ export function customerBatches<T extends { customerId: string }>(items: readonl
  * connection. Batches never split a customer, so two in flight never touch the same customer's rows (its visit, its
  * request, its hold). Waits for every batch in flight before it answers, also when one fails.
  */
-async function inLanes<T>(batches: readonly T[], lanes: number, work: (batch: T) => Promise<void>): Promise<void> {
+async function inLanes<T>(
+  batches: readonly T[],
+  lanes: number,
+  work: (batch: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const state: { failure: Error | null } = { failure: null };
   const lane = async (): Promise<void> => {
