@@ -1,5 +1,8 @@
 // `npm start`: build the web app if it is missing or older than its sources, then run the server in this
-// process (TypeScript through tsx, so no separate server build is needed on a fresh clone).
+// process (TypeScript through tsx, so no separate server build is needed on a fresh clone). package.json starts node
+// with --max-semi-space-size=64 (MB): a dunning run's batches allocate hundreds of megabytes of short-lived rows and
+// SQL text, and with the default 16 MB young generation an organization's first run spent 5 s of its CPU copying
+// what was still alive at each of 419 scavenges (3 s at 64 MB; bench/README.md).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
