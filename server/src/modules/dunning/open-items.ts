@@ -1,4 +1,4 @@
-import type { CalendarDate } from '@huikuan/core';
+import { byCodePoint, type CalendarDate } from '@huikuan/core';
 import { sql } from 'kysely';
 import type { Tx } from '../../platform/db';
 import { openItemsCte } from '../aging/open-items';
@@ -28,21 +28,20 @@ export type OpenItem = {
   doneStepIds: ReadonlySet<string>;
 };
 
-type Row = {
-  invoice_id: string;
-  number: string;
-  customer_id: string;
-  due_date: string;
-  currency: string;
-  open_minor: bigint | string;
-  /** The array's text form, '{id,id}': split here, several times cheaper than the driver's array parser. */
-  done_step_ids: string | null;
-};
+/**
+ * One row per customer: its items' columns as parallel JSON arrays, in invoice-number order. 10,000 rows of a few
+ * JSON texts each rather than 300,000 rows of seven columns: the driver's per-row and per-field work was most of what
+ * reading the snapshot cost this process, and JSON.parse reads each customer's arrays natively.
+ */
+type CustomerRow = { customer_id: string; items: string };
+
+/** [invoice ids, numbers, due dates, currencies, open amounts (text), done steps ('{id,id}' text or null)]. */
+type CustomerItems = [string[], string[], string[], string[], string[], (string | null)[]];
 
 /**
  * Every open item with a due date on or before `dueOnOrBefore` (a run passes as-of plus the ladders' longest lead,
  * since nothing can be due for items due later), optionally only `invoiceIds` (an item redone on its own after its
- * batch failed is re-read in its own transaction). Ordered by customer code, then invoice number.
+ * batch failed is re-read in its own transaction). Ordered by customer code, then invoice number (code points).
  */
 export async function openItemsAsOf(
   tx: Tx,
@@ -54,51 +53,62 @@ export async function openItemsAsOf(
   if (invoiceIds !== null && invoiceIds.length === 0) return [];
   const only =
     invoiceIds === null ? sql<boolean>`true` : sql<boolean>`i.invoice_id = ANY(${[...invoiceIds]}::uuid[])`;
-  // The snapshot is sorted by customer code and invoice number: 300,000 rows sort in memory with this much, on disk
-  // (about a second slower) with the default 4 MB. For this transaction only.
+  // Each customer's items are sorted by its aggregates: 300,000 rows in 10,000 small sorts, in memory with this
+  // much. For this transaction only.
   if (invoiceIds === null) await sql`SET LOCAL work_mem = '64MB'`.execute(tx);
-  const result = await sql<Row>`
+  const inOrder = sql`ORDER BY inv.number COLLATE "C", o.id`;
+  const result = await sql<CustomerRow>`
     ${openItemsCte(tenantId, asOf, 'due_date', {
       scope: { kind: 'all' },
       restrict: sql<boolean>`i.due_date <= ${dueOnOrBefore}::date AND ${only}`,
     })}
-    SELECT o.id AS invoice_id, inv.number, o.customer_id, o.due_date, o.currency::text AS currency, o.open_minor,
-      d.step_ids::text AS done_step_ids
+    SELECT o.customer_id, json_build_array(array_agg(o.id ${inOrder}), array_agg(inv.number ${inOrder}),
+      array_agg(o.due_date ${inOrder}), array_agg(btrim(o.currency::text) ${inOrder}),
+      array_agg(o.open_minor::text ${inOrder}), array_agg(d.step_ids::text ${inOrder}))::text AS items
     FROM open_items o
     JOIN invoices inv ON inv.tenant_id = ${tenantId} AND inv.id = o.id
-    JOIN customers c ON c.tenant_id = ${tenantId} AND c.id = o.customer_id
     LEFT JOIN dunning_done_steps d ON d.tenant_id = ${tenantId} AND d.invoice_id = o.id
     WHERE o.open_minor > 0
-    ORDER BY c.code, inv.number, o.id`.execute(tx);
-  // The customers' details are read apart, once per customer rather than once per item (10,000 rows, not 300,000).
-  const customerIds = [...new Set(result.rows.map((row) => row.customer_id))];
+    GROUP BY o.customer_id`.execute(tx);
+  // The customers' details are read apart, once per customer.
   const customers = new Map(
     (
       await tx
         .selectFrom('customers')
         .select(['id', 'code', 'name', 'owner_user_id', 'segment'])
         .where('tenant_id', '=', tenantId)
-        .where(sql<boolean>`id = ANY(${customerIds}::uuid[])`)
+        .where(sql<boolean>`id = ANY(${result.rows.map((row) => row.customer_id)}::uuid[])`)
         .execute()
     ).map((customer) => [customer.id, customer]),
   );
-  return result.rows.map((row) => {
+  const codeOf = (row: CustomerRow) => customers.get(row.customer_id)?.code ?? '';
+  const rows = result.rows.sort(
+    (a, b) => byCodePoint(codeOf(a), codeOf(b)) || byCodePoint(a.customer_id, b.customer_id),
+  );
+  const items: OpenItem[] = [];
+  for (const row of rows) {
     const customer = customers.get(row.customer_id);
-    if (!customer) throw new Error(`customer ${row.customer_id} of invoice ${row.number} not found`);
-    return {
-      invoiceId: row.invoice_id,
-      invoiceNumber: row.number,
-      customerId: row.customer_id,
-      customerCode: customer.code,
-      customerName: customer.name,
-      ownerUserId: customer.owner_user_id,
-      segment: customer.segment,
-      dueDate: row.due_date as CalendarDate,
-      currency: row.currency.trim(),
-      openMinor: BigInt(row.open_minor),
-      doneStepIds: stepIdsOf(row.done_step_ids),
-    };
-  });
+    if (!customer) throw new Error(`customer ${row.customer_id} of open invoices not found`);
+    const [ids, numbers, dueDates, currencies, openMinors, doneSteps] = JSON.parse(
+      row.items,
+    ) as CustomerItems;
+    ids.forEach((invoiceId, index) => {
+      items.push({
+        invoiceId,
+        invoiceNumber: numbers[index] ?? '',
+        customerId: row.customer_id,
+        customerCode: customer.code,
+        customerName: customer.name,
+        ownerUserId: customer.owner_user_id,
+        segment: customer.segment,
+        dueDate: dueDates[index] as CalendarDate,
+        currency: currencies[index] ?? '',
+        openMinor: BigInt(openMinors[index] ?? ''),
+        doneStepIds: stepIdsOf(doneSteps[index] ?? null),
+      });
+    });
+  }
+  return items;
 }
 
 const NO_STEPS: ReadonlySet<string> = new Set();
