@@ -127,6 +127,7 @@ async function runJob(deps: AppDeps, actor: Actor, live: LiveJob, request: Impor
   view.startedAt = deps.clock.now().toISOString();
   notify(view);
   await persist(deps, live);
+  let outcome: Partial<ImportJob>;
   try {
     const result = await runImport(deps.db, actor, request, deps.clock.now(), (phase, done, total) => {
       const isPhaseChange = view.phase !== phase;
@@ -134,19 +135,22 @@ async function runJob(deps: AppDeps, actor: Actor, live: LiveJob, request: Impor
       notify(view);
       persistProgressSoon(deps, live, isPhaseChange);
     });
-    Object.assign(view, {
+    outcome = {
       status: 'succeeded',
       summary: result.summary,
       errors: result.errors.slice(0, STORED_ERRORS_MAX),
       errorCount: result.errors.length,
-    });
+    };
   } catch (error) {
-    Object.assign(view, { status: 'failed', failure: failureText(error) });
+    outcome = { status: 'failed', failure: failureText(error) };
   }
-  view.finishedAt = deps.clock.now().toISOString();
+  outcome.finishedAt = deps.clock.now().toISOString();
   try {
-    await persist(deps, live);
+    // Stored before it is shown: a poll that reads the job finished from memory finds its row finished too (the
+    // live view said 'succeeded' while the row still said 'running' with the last progress write's count).
+    await persist(deps, { ...live, view: { ...view, ...outcome } });
   } finally {
+    Object.assign(view, outcome);
     liveJobs.delete(view.id);
     notify(view);
   }
