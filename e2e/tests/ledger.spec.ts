@@ -16,6 +16,8 @@ const slug = `ledger-${Date.now().toString(36)}`;
  * A typed search is answered by the server once per keystroke, and each answer replaces the options; the pick waits
  * for the answer to the whole search and for the select to stop loading, so the pointer never lands on an option
  * that is being replaced (CI once clicked C001 while the answer to "C00" re-rendered the list, and nothing was picked).
+ * It also waits for the dropdown's opening motion to end: a click on an option of a list still sliding in landed as
+ * a hover and picked nothing (交付后, on a loaded machine).
  */
 async function pickOption(page: Page, select: Locator, search: string, optionText: string) {
   await select.click();
@@ -30,6 +32,8 @@ async function pickOption(page: Page, select: Locator, search: string, optionTex
     await expect(select.locator('.anticon-loading')).toHaveCount(0);
   }
   const dropdown = page.locator('.ant-select-dropdown').filter({ has: page.locator(`[id="${listId}"]`) });
+  await expect(dropdown).toBeVisible();
+  await expect(dropdown).not.toHaveClass(/ant-slide-up-(appear|enter)/);
   await dropdown.locator('.ant-select-item-option').filter({ hasText: optionText }).first().click();
   await expect(select).toContainText(optionText);
 }

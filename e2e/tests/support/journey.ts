@@ -119,5 +119,8 @@ export async function pickOption(page: Page, select: Locator, optionText: string
   const listId = await select.locator('input').first().getAttribute('aria-controls');
   expect(listId, 'select has a listbox').toBeTruthy();
   const dropdown = page.locator('.ant-select-dropdown').filter({ has: page.locator(`[id="${listId}"]`) });
+  // Not while the list still slides in: a click there can land as a hover and pick nothing.
+  await expect(dropdown).toBeVisible();
+  await expect(dropdown).not.toHaveClass(/ant-slide-up-(appear|enter)/);
   await dropdown.locator('.ant-select-item-option').filter({ hasText: optionText }).first().click();
 }
