@@ -89,21 +89,26 @@ export async function openItemsAsOf(
   for (const row of rows) {
     const customer = customers.get(row.customer_id);
     if (!customer) throw new Error(`customer ${row.customer_id} of open invoices not found`);
-    const [ids, numbers, dueDates, currencies, openMinors, doneSteps] = JSON.parse(
-      row.items,
-    ) as CustomerItems;
+    const columns = JSON.parse(row.items) as CustomerItems;
+    const [ids, numbers, dueDates, currencies, openMinors, doneSteps] = columns;
+    if (columns.some((column) => column.length !== ids.length)) {
+      throw new Error(`open items of customer ${customer.code}: columns of different lengths`);
+    }
     ids.forEach((invoiceId, index) => {
+      const openMinor = openMinors[index];
+      // Missing money is an error, never zero (BigInt('') would be 0n).
+      if (!openMinor) throw new Error(`open item ${invoiceId}: no open amount`);
       items.push({
         invoiceId,
-        invoiceNumber: numbers[index] ?? '',
+        invoiceNumber: numbers[index] as string,
         customerId: row.customer_id,
         customerCode: customer.code,
         customerName: customer.name,
         ownerUserId: customer.owner_user_id,
         segment: customer.segment,
         dueDate: dueDates[index] as CalendarDate,
-        currency: currencies[index] ?? '',
-        openMinor: BigInt(openMinors[index] ?? ''),
+        currency: currencies[index] as string,
+        openMinor: BigInt(openMinor),
         doneStepIds: stepIdsOf(doneSteps[index] ?? null),
       });
     });
