@@ -16,7 +16,8 @@ export type AuditEntryInput = {
 /** Who did it. System work (CLI, jobs) has no user; the request id ties an entry to its log lines. */
 export type AuditActor = Pick<Actor, 'tenantId' | 'userId' | 'tokenId' | 'requestId' | 'ip'>;
 
-const SECRET_KEY = /(password|secret|token_hash|tokenHash|csrf)/i;
+/** Keys whose values never reach the audit log, at any depth (also batch-audit.ts's). */
+export const SECRET_KEY = /(password|secret|token_hash|tokenHash|csrf)/i;
 
 /** Plain JSON for the audit log: dates as ISO text, bigint money as exact strings, secrets left out. */
 export function toAuditJson(value: unknown): unknown {

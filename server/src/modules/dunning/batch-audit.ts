@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { AuditActor, AuditEntryInput } from '../../platform/audit';
+import { SECRET_KEY, type AuditActor, type AuditEntryInput } from '../../platform/audit';
 import type { Tx } from '../../platform/db';
 import { textArrayLiteral } from './array-literals';
 
@@ -31,9 +31,6 @@ export async function recordAudits(
     ) WITH ORDINALITY AS e (actor_user_id, action, entity_type, entity_id, before, after, n)
     ORDER BY e.n`.execute(tx);
 }
-
-/** The keys toAuditJson leaves out (platform/audit.ts). */
-const SECRET_KEY = /(password|secret|token_hash|tokenHash|csrf)/i;
 
 /**
  * JSON this process already holds as text (a payload it just wrote), put into an entry as it is: parsing it back and

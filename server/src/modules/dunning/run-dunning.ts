@@ -31,7 +31,7 @@ import {
 export const DEFAULT_BATCH_SIZE = 5000;
 /**
  * Batches in flight at once on PostgreSQL: while its backend writes one batch, this process plans and prepares the
- * other (a catch-up run's CPU is about half here and half in PostgreSQL, so on 2 cores one at a time leaves one
+ * other (a catch-up run's CPU is about 40% here and 60% in PostgreSQL, so on 2 cores one at a time leaves one
  * idle). The embedded database has one connection: one at a time there.
  */
 export const DEFAULT_LANES = 2;
