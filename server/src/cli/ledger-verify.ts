@@ -22,9 +22,9 @@ type DifferenceRow = { kind: string; id: string; kept: string | null; derived: s
 export async function settlementDifferences(tx: Tx, tenantId: string): Promise<SettlementDifference[]> {
   const rows = await sql<DifferenceRow>`
     WITH derived AS (
-      SELECT i.id AS invoice_id, i.customer_id, i.contract_id, i.plan_node_id, i.currency, i.invoice_date, i.due_date,
-        i.total_minor, coalesce(al.amount, 0)::bigint AS allocated_minor, coalesce(cr.amount, 0)::bigint AS credited_minor,
-        v.voided_on,
+      SELECT i.id AS invoice_id, i.number, i.customer_id, i.contract_id, i.plan_node_id, i.currency, i.invoice_date,
+        i.due_date, i.total_minor, coalesce(al.amount, 0)::bigint AS allocated_minor,
+        coalesce(cr.amount, 0)::bigint AS credited_minor, v.voided_on,
         CASE WHEN v.voided_on IS NULL
           THEN i.total_minor - coalesce(al.amount, 0) - coalesce(cr.amount, 0) ELSE 0 END AS open_minor
       FROM invoices i
@@ -38,18 +38,18 @@ export async function settlementDifferences(tx: Tx, tenantId: string): Promise<S
       WHERE i.tenant_id = ${tenantId} AND i.status = 'issued'
     ),
     kept AS (
-      SELECT s.invoice_id, s.customer_id, s.contract_id, s.plan_node_id, s.currency, s.invoice_date, s.due_date,
-        s.total_minor, s.allocated_minor, s.credited_minor, s.voided_on, s.open_minor
+      SELECT s.invoice_id, s.number, s.customer_id, s.contract_id, s.plan_node_id, s.currency, s.invoice_date,
+        s.due_date, s.total_minor, s.allocated_minor, s.credited_minor, s.voided_on, s.open_minor
       FROM invoice_settlements s WHERE s.tenant_id = ${tenantId}
     ),
     invoice_rows AS (
       SELECT 'invoice' AS kind, coalesce(d.invoice_id, k.invoice_id)::text AS id,
-        CASE WHEN k.invoice_id IS NULL THEN NULL ELSE row(k.customer_id, k.contract_id, k.plan_node_id, k.currency,
-          k.invoice_date, k.due_date, k.total_minor, k.allocated_minor, k.credited_minor, k.voided_on,
-          k.open_minor)::text END AS kept,
-        CASE WHEN d.invoice_id IS NULL THEN NULL ELSE row(d.customer_id, d.contract_id, d.plan_node_id, d.currency,
-          d.invoice_date, d.due_date, d.total_minor, d.allocated_minor, d.credited_minor, d.voided_on,
-          d.open_minor)::text END AS derived
+        CASE WHEN k.invoice_id IS NULL THEN NULL ELSE row(k.number, k.customer_id, k.contract_id, k.plan_node_id,
+          k.currency, k.invoice_date, k.due_date, k.total_minor, k.allocated_minor, k.credited_minor,
+          k.voided_on, k.open_minor)::text END AS kept,
+        CASE WHEN d.invoice_id IS NULL THEN NULL ELSE row(d.number, d.customer_id, d.contract_id, d.plan_node_id,
+          d.currency, d.invoice_date, d.due_date, d.total_minor, d.allocated_minor, d.credited_minor,
+          d.voided_on, d.open_minor)::text END AS derived
       FROM derived d FULL JOIN kept k ON k.invoice_id = d.invoice_id
     ),
     customer_rows AS (

@@ -11,6 +11,8 @@ type KeptNullableDate = ColumnType<string | null, string | null, string | null>;
 export type InvoiceSettlementsTable = {
   tenant_id: string;
   invoice_id: string;
+  /** The invoice's number, copied when it is issued (migration 0021: never changes). */
+  number: string;
   seq: Generated<bigint>;
   customer_id: string;
   contract_id: string | null;

@@ -95,8 +95,7 @@ export async function listAgingItems(
       })}
       SELECT o.id, o.number, o.customer_id, c.code AS customer_code, o.invoice_date, o.due_date, o.days_past_due,
         o.currency, o.total_minor, o.open_minor
-      FROM (SELECT o.*, n.number FROM open_items o
-            JOIN invoices n ON n.tenant_id = ${actor.tenantId} AND n.id = o.id) o
+      FROM open_items o
       JOIN customers c ON c.tenant_id = ${actor.tenantId} AND c.id = o.customer_id
       WHERE ${rangeCondition(query.bucket, context.settings)} AND ${after}
       ORDER BY o.days_past_due DESC, o.number

@@ -38,7 +38,7 @@ function selectionCondition(tenantId: string, selection: ItemSelection): RawBuil
  * balances.ts's: an invoice counts from its invoice date, credit notes and allocations from theirs, and nothing once
  * voided. Record scope, the report filter and `restrict` apply through the invoice's customer.
  *
- * Columns of `open_items`: id, customer_id, owner_user_id, team_id, contract_id, plan_node_id, currency,
+ * Columns of `open_items`: id, number, customer_id, owner_user_id, team_id, contract_id, plan_node_id, currency,
  * invoice_date, due_date, total_minor, open_minor (≠ 0 only), days_past_due. The customer join is a LEFT JOIN on
  * its key, so PostgreSQL drops it when nothing reads the customer's columns.
  */
@@ -79,7 +79,7 @@ export function openItemsCte(
       WHERE i.invoice_date <= ${asOf}::date AND (i.voided_on IS NULL OR i.voided_on > ${asOf}::date) AND ${condition}
     ),
     open_items AS (
-      SELECT i.invoice_id AS id, i.customer_id, i.owner_user_id, i.team_id, i.contract_id, i.plan_node_id,
+      SELECT i.invoice_id AS id, i.number, i.customer_id, i.owner_user_id, i.team_id, i.contract_id, i.plan_node_id,
         i.currency, i.invoice_date, i.due_date, i.total_minor, i.open_at AS open_minor,
         (${asOf}::date - ${ageFrom})::int AS days_past_due
       FROM settled_items i

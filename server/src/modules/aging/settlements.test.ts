@@ -23,6 +23,7 @@ const ids: Record<string, string> = {};
 
 type Kept = {
   invoice_id: string;
+  number: string;
   allocated_minor: bigint;
   credited_minor: bigint;
   voided_on: string | null;
@@ -33,7 +34,7 @@ async function kept(): Promise<Map<string, Kept>> {
   const rows = await t.db.tenant(tenantId, (tx) =>
     tx
       .selectFrom('invoice_settlements')
-      .select(['invoice_id', 'allocated_minor', 'credited_minor', 'voided_on', 'open_minor'])
+      .select(['invoice_id', 'number', 'allocated_minor', 'credited_minor', 'voided_on', 'open_minor'])
       .where('tenant_id', '=', tenantId)
       .execute(),
   );
@@ -175,12 +176,13 @@ describe('kept settlements', () => {
 
     const rows = await kept();
     expect(rows.get(ids.a ?? '')).toMatchObject({
+      number: 'A', // made when the draft was issued
       allocated_minor: 25_000n,
       credited_minor: 10_000n,
       voided_on: null,
       open_minor: 65_000n,
     });
-    expect(rows.get(ids.b ?? '')).toMatchObject({ credited_minor: 50_000n, open_minor: 0n });
+    expect(rows.get(ids.b ?? '')).toMatchObject({ number: 'B', credited_minor: 50_000n, open_minor: 0n });
     expect(rows.get(ids.v ?? '')).toMatchObject({ voided_on: '2026-02-01', open_minor: 0n });
     const balances = await t.db.tenant(tenantId, (tx) =>
       tx
@@ -215,6 +217,17 @@ describe('kept settlements', () => {
           .execute(),
       ),
     ).rejects.toThrow(/permission denied/);
+  });
+
+  it('keep the number the invoice was issued with: not even the owner changes it', async () => {
+    await expect(
+      t.db.system((tx) =>
+        sql`UPDATE invoice_settlements SET number = 'A2' WHERE tenant_id = ${tenantId} AND invoice_id = ${ids.a}`.execute(
+          tx,
+        ),
+      ),
+    ).rejects.toThrow(/invoice_settlements rows follow their invoice/);
+    expect((await kept()).get(ids.a ?? '')?.number).toBe('A');
   });
 
   it('names a tampered figure, and reports refuse to answer from it', async () => {

@@ -9,7 +9,8 @@ import { openItemsCte } from '../aging/open-items';
  * through their partial index; as of an earlier date, what documents dated after it took off is added back. Same
  * semantics as before (receipts/balances.ts): an invoice counts from its invoice date, credit notes and allocations
  * from theirs, nothing once voided. Each item comes with the steps already done for it from `dunning_done_steps`
- * (migration 0016, one row per invoice kept by a trigger on dunning_actions) instead of aggregating every action row.
+ * (migration 0016, one row per invoice kept by a trigger on dunning_actions) instead of aggregating every action row,
+ * and its number from the settlements too (0021: joining every invoice for it was a third of the statement).
  * This is the only place the dunning module reads balances.
  */
 
@@ -56,17 +57,16 @@ export async function openItemsAsOf(
   // Each customer's items are sorted by its aggregates: 300,000 rows in 10,000 small sorts, in memory with this
   // much. For this transaction only.
   if (invoiceIds === null) await sql`SET LOCAL work_mem = '64MB'`.execute(tx);
-  const inOrder = sql`ORDER BY inv.number COLLATE "C", o.id`;
+  const inOrder = sql`ORDER BY o.number COLLATE "C", o.id`;
   const result = await sql<CustomerRow>`
     ${openItemsCte(tenantId, asOf, 'due_date', {
       scope: { kind: 'all' },
       restrict: sql<boolean>`i.due_date <= ${dueOnOrBefore}::date AND ${only}`,
     })}
-    SELECT o.customer_id, json_build_array(array_agg(o.id ${inOrder}), array_agg(inv.number ${inOrder}),
+    SELECT o.customer_id, json_build_array(array_agg(o.id ${inOrder}), array_agg(o.number ${inOrder}),
       array_agg(o.due_date ${inOrder}), array_agg(btrim(o.currency::text) ${inOrder}),
       array_agg(o.open_minor::text ${inOrder}), array_agg(d.step_ids::text ${inOrder}))::text AS items
     FROM open_items o
-    JOIN invoices inv ON inv.tenant_id = ${tenantId} AND inv.id = o.id
     LEFT JOIN dunning_done_steps d ON d.tenant_id = ${tenantId} AND d.invoice_id = o.id
     WHERE o.open_minor > 0
     GROUP BY o.customer_id`.execute(tx);
