@@ -6,7 +6,7 @@ import type { Tx } from '../../platform/db';
 import { firstContextOf } from '../dunning/step-registry';
 import {
   arrayLiteral,
-  nestedArrayLiteral,
+  raggedUuidParams,
   recordAudits,
   textArrayLiteral,
   type DunningActionContext,
@@ -208,14 +208,15 @@ async function linkInvoices(
   links: readonly { activityId: string; invoiceIds: readonly string[] }[],
 ): Promise<void> {
   if (links.length === 0) return;
+  const invoices = raggedUuidParams(
+    links.map((link) => link.invoiceIds),
+    (id) => id,
+  );
   await sql`
     INSERT INTO collection_activity_invoice_sets (tenant_id, activity_id, invoice_ids)
-    SELECT ${tenantId}::uuid, v.activity_id, v.invoice_ids::uuid[]
-    FROM unnest(${arrayLiteral(links.map((link) => link.activityId))}::uuid[],
-      ${nestedArrayLiteral(
-        links.map((link) => link.invoiceIds),
-        (id) => id,
-      )}::text[]) AS v (activity_id, invoice_ids)`.execute(tx);
+    SELECT ${tenantId}::uuid, v.activity_id, (${invoices.ids}::uuid[])[v.lo:v.hi]
+    FROM unnest(${arrayLiteral(links.map((link) => link.activityId))}::uuid[], ${invoices.lo}::int[],
+      ${invoices.hi}::int[]) AS v (activity_id, lo, hi)`.execute(tx);
 }
 
 function ladderTasks(spec: TaskSpec): GroupStepExecutor {

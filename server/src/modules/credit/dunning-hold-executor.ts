@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { arrayLiteral, nestedArrayLiteral } from '../dunning/array-literals';
+import { arrayLiteral, raggedUuidParams } from '../dunning/array-literals';
 import type { DunningGroupOutcome, DunningStepGroup } from '../dunning/step-registry';
 
 /**
@@ -19,13 +19,15 @@ export async function placeDunningCreditHolds(
   const first = groups[0];
   if (!first) return [];
   const actions = groups.map((group) => group.actions);
+  const invoices = raggedUuidParams(actions, (action) => action.invoice.id);
+  const actionIds = raggedUuidParams(actions, (action) => action.actionId);
   const result = await sql<{ id: string }>`
     INSERT INTO dunning_credit_hold_sets (tenant_id, customer_id, placed_on, invoice_ids, action_ids)
-    SELECT ${first.tenantId}::uuid, h.customer_id, ${first.asOf}::date, h.invoice_ids::uuid[], h.action_ids::uuid[]
-    FROM unnest(${arrayLiteral(groups.map((group) => group.customer.id))}::uuid[],
-      ${nestedArrayLiteral(actions, (action) => action.invoice.id)}::text[],
-      ${nestedArrayLiteral(actions, (action) => action.actionId)}::text[])
-      WITH ORDINALITY AS h (customer_id, invoice_ids, action_ids, n)
+    SELECT ${first.tenantId}::uuid, h.customer_id, ${first.asOf}::date, (${invoices.ids}::uuid[])[h.lo:h.hi],
+      (${actionIds.ids}::uuid[])[h.lo:h.hi]
+    FROM unnest(${arrayLiteral(groups.map((group) => group.customer.id))}::uuid[], ${invoices.lo}::int[],
+      ${invoices.hi}::int[])
+      WITH ORDINALITY AS h (customer_id, lo, hi, n)
     ORDER BY h.n
     RETURNING id`.execute(first.tx);
   if (result.rows.length !== groups.length) throw new Error('not every credit hold was written');

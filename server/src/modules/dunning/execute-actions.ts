@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { DUNNING_STEP_KINDS, type CalendarDate, type DunningStepKind } from '@huikuan/core';
 import { sql } from 'kysely';
 import type { Tx } from '../../platform/db';
-import { arrayLiteral, nestedArrayLiteral, nestedTextArrayLiteral, textArrayLiteral } from './array-literals';
+import {
+  arrayLiteral,
+  nestedArrayLiteral,
+  nestedTextArrayLiteral,
+  raggedUuidParams,
+  textArrayLiteral,
+} from './array-literals';
 import type { PlannedAction } from './run-context';
 import {
   batchStepExecutorOf,
@@ -298,8 +304,8 @@ type Outcome = DunningActionOutcome | { outcome: 'recorded'; refId?: undefined; 
 /**
  * One INSERT for the whole batch, one row per group: each column an array with one element per group, and each of
  * the members' columns an array of array literals (one per group) that PostgreSQL reads back into the row's arrays.
- * Ids, numbers and dates go as ready-made literals (the driver would escape each of 20,000 elements one by one);
- * nothing needs sorting or aggregating on the server.
+ * Numbers and dates go as ready-made literals (the driver would escape each of 20,000 elements one by one), the
+ * invoice ids as one binary array that each group slices; nothing needs sorting or aggregating on the server.
  */
 async function insertActionGroups(
   tx: Tx,
@@ -319,12 +325,14 @@ async function insertActionGroups(
       (outcome) => pick(outcome) ?? null,
     );
   const detail = (outcome: Outcome) => outcome.detail?.slice(0, 1000);
+  const invoices = raggedUuidParams(members, (a) => a.item.invoiceId);
   await sql`
     INSERT INTO dunning_action_groups (tenant_id, id, run_id, customer_id, policy_id, step_id, kind, channel,
       offset_days, as_of, currency, invoice_ids, due_dates, chased_minor, first_outcome, first_ref_id, first_detail,
       other_outcome, other_ref_id, other_detail, outcomes, ref_ids, details)
     SELECT ${tenantId}::uuid, g.id, ${runId}::uuid, g.customer_id, g.policy_id, g.step_id, g.kind,
-      nullif(g.channel, ''), g.offset_days, ${asOf}::date, g.currency, g.invoice_ids::uuid[], g.due_dates::date[],
+      nullif(g.channel, ''), g.offset_days, ${asOf}::date, g.currency, (${invoices.ids}::uuid[])[g.lo:g.hi],
+      g.due_dates::date[],
       g.chased_minor::bigint[], g.first_outcome, g.first_ref_id, g.first_detail, g.other_outcome, g.other_ref_id,
       g.other_detail, g.outcomes::text[], g.ref_ids::text[], g.details::text[]
     FROM unnest(
@@ -336,14 +344,15 @@ async function insertActionGroups(
       ${textArrayLiteral(group((g) => g.first.step.channel ?? ''))}::text[],
       ${arrayLiteral(group((g) => g.first.step.offsetDays))}::int[],
       ${arrayLiteral(group((g) => g.first.item.currency))}::text[],
-      ${nestedArrayLiteral(members, (a) => a.item.invoiceId)}::text[],
+      ${invoices.lo}::int[],
+      ${invoices.hi}::int[],
       ${nestedArrayLiteral(members, (a) => a.item.dueDate)}::text[],
       ${nestedArrayLiteral(members, (a) => a.chasedMinor)}::text[],
       ${shared((o) => o.outcome, 'first')}::text[], ${shared((o) => o.refId, 'first')}::text[],
       ${shared(detail, 'first')}::text[], ${shared((o) => o.outcome, 'others')}::text[],
       ${shared((o) => o.refId, 'others')}::text[], ${shared(detail, 'others')}::text[],
       ${each((o) => o.outcome)}::text[], ${each((o) => o.refId)}::text[], ${each(detail)}::text[]
-    ) AS g (id, customer_id, policy_id, step_id, kind, channel, offset_days, currency, invoice_ids, due_dates,
+    ) AS g (id, customer_id, policy_id, step_id, kind, channel, offset_days, currency, lo, hi, due_dates,
       chased_minor, first_outcome, first_ref_id, first_detail, other_outcome, other_ref_id, other_detail,
       outcomes, ref_ids, details)`.execute(tx);
 }

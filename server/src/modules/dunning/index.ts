@@ -25,7 +25,7 @@ export {
   type BatchStepExecutor,
 } from './step-registry';
 export { listCustomerDunningActions } from './run-views';
-export { arrayLiteral, nestedArrayLiteral, textArrayLiteral } from './array-literals';
+export { arrayLiteral, raggedUuidParams, textArrayLiteral } from './array-literals';
 export { recordAudits } from './batch-audit';
 export { runDunningNow, organizationToday } from './start-run';
 export { runScheduledDunning, DAILY_RUN_JOB } from './dunning-jobs';
