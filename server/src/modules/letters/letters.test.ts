@@ -678,6 +678,15 @@ describe('ladder steps', () => {
         .where('action', '=', 'approval.requested')
         .executeTakeFirstOrThrow(),
     ]);
+    expect(Object.keys(request.payload as object).sort()).toEqual([
+      'actionId',
+      'asOf',
+      'invoiceNumbers',
+      'locale',
+      'maxDaysOverdue',
+      'runId',
+      'sourceKey',
+    ]);
     expect((request.payload as { invoiceNumbers: string[] }).invoiceNumbers).toEqual(['I1', 'I2']);
     expect(audit.after).toEqual(toAuditJson(request));
     const approval = await ok<{ kind: string; status: string; amount: string; requestedByUserId: string }>(
