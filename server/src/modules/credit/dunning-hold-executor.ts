@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { arrayLiteral, raggedUuidParams } from '../dunning/array-literals';
+import { arrayLiteral, raggedUuidParams, uuidArrayParam } from '../dunning/array-literals';
 import type { DunningGroupOutcome, DunningStepGroup } from '../dunning/step-registry';
 
 /**
@@ -20,11 +20,12 @@ export async function placeDunningCreditHolds(
   if (!first) return [];
   const actions = groups.map((group) => group.actions);
   const invoices = raggedUuidParams(actions, (action) => action.invoice.id);
-  const actionIds = raggedUuidParams(actions, (action) => action.actionId);
+  // The action ids in the same flat order as the invoices, so the invoices' bounds slice both.
+  const actionIds = uuidArrayParam(actions.flat().map((action) => action.actionId));
   const result = await sql<{ id: string }>`
     INSERT INTO dunning_credit_hold_sets (tenant_id, customer_id, placed_on, invoice_ids, action_ids)
     SELECT ${first.tenantId}::uuid, h.customer_id, ${first.asOf}::date, (${invoices.ids}::uuid[])[h.lo:h.hi],
-      (${actionIds.ids}::uuid[])[h.lo:h.hi]
+      (${actionIds}::uuid[])[h.lo:h.hi]
     FROM unnest(${arrayLiteral(groups.map((group) => group.customer.id))}::uuid[], ${invoices.lo}::int[],
       ${invoices.hi}::int[])
       WITH ORDINALITY AS h (customer_id, lo, hi, n)

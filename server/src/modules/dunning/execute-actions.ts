@@ -302,10 +302,10 @@ function outcomeColumns(group: ActionGroup) {
 type Outcome = DunningActionOutcome | { outcome: 'recorded'; refId?: undefined; detail?: undefined };
 
 /**
- * One INSERT for the whole batch, one row per group: each column an array with one element per group, and each of
- * the members' columns an array of array literals (one per group) that PostgreSQL reads back into the row's arrays.
- * Numbers and dates go as ready-made literals (the driver would escape each of 20,000 elements one by one), the
- * invoice ids as one binary array that each group slices; nothing needs sorting or aggregating on the server.
+ * One INSERT for the whole batch, one row per group: each column an array with one element per group. The members'
+ * invoice ids go as one flat binary array that each group slices; their due dates, amounts and outcomes as arrays of
+ * array literals (one per group) that PostgreSQL reads back into the row's arrays, ready-made here because the
+ * driver would escape each of 20,000 elements one by one. Nothing needs sorting or aggregating on the server.
  */
 async function insertActionGroups(
   tx: Tx,
