@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CalendarDate } from '@huikuan/core';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toAuditJson } from '../../platform/audit';
 import { countingDb } from '../../../test/support/statement-count';
 import { addUser, createTestApp, signUp, type Client, type TestApp } from '../../../test/support/test-app';
 import type { DunningActionContext, DunningActionOutcome } from '../dunning';
@@ -214,6 +215,45 @@ describe('ladder task steps in groups', () => {
     expect(byBatch.audits).toEqual([
       { action: 'activity.task_created', n: 6 },
       { action: 'activity.visit_logged', n: 2 },
+    ]);
+  });
+
+  it('audits each new task with its row as stored and the invoice it was created for, as insertActivity does', async () => {
+    const numberOf = new Map([...batch.invoices].map(([number, id]) => [id, number]));
+    const { entries, rows } = await t.db.tenant(batch.client.tenantId, async (tx) => ({
+      entries: await tx
+        .selectFrom('audit_log')
+        .select(['entity_id', 'after', 'actor_user_id', 'request_id'])
+        .where('entity_type', '=', 'collection_activity')
+        .execute(),
+      rows: await tx.selectFrom('collection_activities').selectAll().execute(),
+    }));
+    expect(entries).toHaveLength(8);
+    const titles: string[] = [];
+    for (const entry of entries) {
+      const row = rows.find((candidate) => candidate.id === entry.entity_id);
+      if (!row) throw new Error(`no activity ${entry.entity_id}`);
+      const { created_at, updated_at, invoiceIds, ...after } = entry.after as Record<string, unknown>;
+      const { created_at: createdAt, updated_at: updatedAt, ...columns } = row;
+      expect(after).toEqual(toAuditJson(columns));
+      expect(Date.parse(String(created_at))).toBe(createdAt.getTime());
+      expect(Date.parse(String(updated_at))).toBe(updatedAt.getTime());
+      expect(entry.actor_user_id).toBeNull();
+      expect(entry.request_id).toMatch(/^dunning-run:/);
+      titles.push(
+        `${row.task_type ?? row.kind}: ${(invoiceIds as string[]).map((id) => numberOf.get(id)).join()}`,
+      );
+    }
+    // The first action of each customer created its task (X1 and Y1 come first); a confirmation lists none.
+    expect(titles.sort()).toEqual([
+      'call: X1',
+      'call: Y1',
+      'litigation_review: X1',
+      'litigation_review: Y1',
+      'visit: X1',
+      'visit: Y1',
+      'visit_confirmation: ',
+      'visit_confirmation: ',
     ]);
   });
 

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { addDays, minorToDecimalString, type CalendarDate } from '@huikuan/core';
-import { sql, type Selectable } from 'kysely';
-import type { CollectionActivitiesTable } from '../../db/schema/casework';
+import { sql } from 'kysely';
+import type { AuditActor } from '../../platform/audit';
 import type { Tx } from '../../platform/db';
 import { firstContextOf } from '../dunning/step-registry';
 import {
   arrayLiteral,
+  auditInsertedRows,
   raggedUuidParams,
-  recordAudits,
   textArrayLiteral,
   type DunningActionContext,
   type DunningActionOutcome,
@@ -54,7 +54,8 @@ type ActivityRow = {
   assigneeRole: 'legal' | null;
   parentActivityId: string | null;
   dunningActionId: string;
-  invoiceIds: string[];
+  /** The invoice it was created for (its audit entry lists it); none for a visit's confirmation. */
+  invoiceId: string | null;
 };
 
 function chased(context: DunningActionContext): string {
@@ -151,7 +152,7 @@ function newActivities(
     assigneeRole: spec.isForLegal ? 'legal' : null,
     parentActivityId: null,
     dunningActionId: context.actionId,
-    invoiceIds: [context.invoice.id],
+    invoiceId: context.invoice.id,
   };
   if (plannedOn === null) return [task];
   const confirmation: ActivityRow = {
@@ -165,36 +166,50 @@ function newActivities(
     expectedAmountMinor: null,
     currency: null,
     parentActivityId: task.id,
-    invoiceIds: [],
+    invoiceId: null,
   };
   return [task, confirmation];
 }
 
-async function insertActivities(
-  tx: Tx,
-  tenantId: string,
-  rows: readonly ActivityRow[],
-): Promise<Selectable<CollectionActivitiesTable>[]> {
-  if (rows.length === 0) return [];
+/**
+ * The new tasks and their audit entries (activity.task_created / visit_logged, as insertActivity writes them: the
+ * row and the invoices it was created for), in one statement: the entries are made by PostgreSQL from the rows.
+ */
+async function insertActivities(tx: Tx, actor: AuditActor, rows: readonly ActivityRow[]): Promise<void> {
+  if (rows.length === 0) return;
   const text = (pick: (row: ActivityRow) => string | null) => textArrayLiteral(rows.map(pick));
-  const result = await sql<Selectable<CollectionActivitiesTable>>`
-    INSERT INTO collection_activities (tenant_id, id, customer_id, kind, task_type, title, planned_on, due_on,
-      expected_amount_minor, currency, assignee_user_id, assignee_role, parent_activity_id, dunning_action_id)
-    SELECT ${tenantId}::uuid, v.id, v.customer_id, v.kind, v.task_type, v.title, v.planned_on, v.due_on,
-      v.expected_amount_minor, v.currency, v.assignee_user_id, v.assignee_role, v.parent_activity_id,
-      v.dunning_action_id
-    FROM unnest(${arrayLiteral(rows.map((row) => row.id))}::uuid[],
-      ${arrayLiteral(rows.map((row) => row.customerId))}::uuid[], ${text((row) => row.kind)}::text[],
-      ${text((row) => row.taskType)}::text[], ${text((row) => row.title)}::text[],
-      ${text((row) => row.plannedOn)}::date[], ${text((row) => row.dueOn)}::date[],
-      ${text((row) => row.expectedAmountMinor?.toString() ?? null)}::bigint[], ${text((row) => row.currency)}::text[],
-      ${text((row) => row.assigneeUserId)}::uuid[], ${text((row) => row.assigneeRole)}::text[],
-      ${text((row) => row.parentActivityId)}::uuid[], ${arrayLiteral(rows.map((row) => row.dunningActionId))}::uuid[])
-      WITH ORDINALITY AS v (id, customer_id, kind, task_type, title, planned_on, due_on, expected_amount_minor,
-        currency, assignee_user_id, assignee_role, parent_activity_id, dunning_action_id, n)
-    ORDER BY v.n
-    RETURNING *`.execute(tx);
-  return result.rows;
+  const audits = auditInsertedRows(actor, {
+    from: sql`inserted i JOIN v ON v.id = i.id`,
+    action: sql`'activity.' || CASE WHEN i.kind = 'task' THEN 'task_created' ELSE i.kind || '_logged' END`,
+    entityType: 'collection_activity',
+    entityId: sql`i.id::text`,
+    after: sql`to_jsonb(i) || jsonb_build_object('expected_amount_minor', i.expected_amount_minor::text,
+      'invoiceIds', CASE WHEN v.invoice_id IS NULL THEN '[]'::jsonb ELSE jsonb_build_array(v.invoice_id) END)`,
+  });
+  const result = await sql<{ n: number }>`
+    WITH v AS (
+      SELECT * FROM unnest(${arrayLiteral(rows.map((row) => row.id))}::uuid[],
+        ${arrayLiteral(rows.map((row) => row.customerId))}::uuid[], ${text((row) => row.kind)}::text[],
+        ${text((row) => row.taskType)}::text[], ${text((row) => row.title)}::text[],
+        ${text((row) => row.plannedOn)}::date[], ${text((row) => row.dueOn)}::date[],
+        ${text((row) => row.expectedAmountMinor?.toString() ?? null)}::bigint[], ${text((row) => row.currency)}::text[],
+        ${text((row) => row.assigneeUserId)}::uuid[], ${text((row) => row.assigneeRole)}::text[],
+        ${text((row) => row.parentActivityId)}::uuid[], ${arrayLiteral(rows.map((row) => row.dunningActionId))}::uuid[],
+        ${text((row) => row.invoiceId)}::uuid[])
+        WITH ORDINALITY AS v (id, customer_id, kind, task_type, title, planned_on, due_on, expected_amount_minor,
+          currency, assignee_user_id, assignee_role, parent_activity_id, dunning_action_id, invoice_id, n)
+    ), inserted AS (
+      INSERT INTO collection_activities (tenant_id, id, customer_id, kind, task_type, title, planned_on, due_on,
+        expected_amount_minor, currency, assignee_user_id, assignee_role, parent_activity_id, dunning_action_id)
+      SELECT ${actor.tenantId}::uuid, v.id, v.customer_id, v.kind, v.task_type, v.title, v.planned_on, v.due_on,
+        v.expected_amount_minor, v.currency, v.assignee_user_id, v.assignee_role, v.parent_activity_id,
+        v.dunning_action_id
+      FROM v ORDER BY v.n
+      RETURNING *
+    ), audited AS (${audits})
+    SELECT count(*)::int AS n FROM inserted`.execute(tx);
+  const inserted = result.rows[0]?.n ?? 0;
+  if (inserted !== rows.length) throw new Error(`inserted ${inserted} of ${rows.length} ladder tasks`);
 }
 
 /**
@@ -238,7 +253,7 @@ function ladderTasks(spec: TaskSpec): GroupStepExecutor {
     const created = toCreate.flatMap((context) =>
       newActivities(spec, context, collectors.get(context.customer.id)),
     );
-    const rows = await insertActivities(tx, tenantId, created);
+    await insertActivities(tx, systemActor(tenantId, head.runId), created);
     const tasks = new Map(open);
     for (const row of created) if (row.parentActivityId === null) tasks.set(row.customerId, row.id);
     const taskOf = (group: DunningStepGroup): string => {
@@ -254,7 +269,6 @@ function ladderTasks(spec: TaskSpec): GroupStepExecutor {
         invoiceIds: group.actions.map((action) => action.invoice.id),
       })),
     );
-    await auditCreated(tx, head, created, rows);
     const creators = new Set(toCreate.map((context) => context.actionId));
     return groups.map((group): DunningGroupOutcome => {
       const joined: DunningActionOutcome = {
@@ -266,26 +280,6 @@ function ladderTasks(spec: TaskSpec): GroupStepExecutor {
       return { first: isCreator ? { outcome: 'created', refId: taskOf(group) } : joined, others: joined };
     });
   };
-}
-
-/** The audit entries insertActivity writes for one activity, for all of the batch's new ones in one statement. */
-async function auditCreated(
-  tx: Tx,
-  head: DunningStepGroup,
-  created: readonly ActivityRow[],
-  rows: readonly Selectable<CollectionActivitiesTable>[],
-): Promise<void> {
-  const invoicesOf = new Map(created.map((row) => [row.id, row.invoiceIds]));
-  await recordAudits(
-    tx,
-    systemActor(head.tenantId, head.runId),
-    rows.map((row) => ({
-      action: `activity.${row.kind === 'task' ? 'task_created' : `${row.kind}_logged`}`,
-      entityType: 'collection_activity',
-      entityId: row.id,
-      after: { ...row, invoiceIds: invoicesOf.get(row.id) ?? [] },
-    })),
-  );
 }
 
 export const createCallTasks = ladderTasks(CALL);

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { SECRET_KEY, type AuditActor, type AuditEntryInput } from '../../platform/audit';
 import type { Tx } from '../../platform/db';
 import { textArrayLiteral } from './array-literals';
@@ -30,6 +30,33 @@ export async function recordAudits(
       ${textArrayLiteral(entries.map((entry) => json(entry.after)))}::text[]
     ) WITH ORDINALITY AS e (actor_user_id, action, entity_type, entity_id, before, after, n)
     ORDER BY e.n`.execute(tx);
+}
+
+/**
+ * The audit entries of rows that the same statement inserts: an INSERT INTO audit_log to put after a data-modifying
+ * CTE (`WITH inserted AS (INSERT … RETURNING *) <this>`), its `after` image made by PostgreSQL from each row
+ * (`to_jsonb`, with bigint money turned into exact strings by the caller's expression, as recordAudit writes it).
+ * A catch-up batch creates a thousand tasks; serializing their rows here, quoting them into an array literal and
+ * parsing them back was 29 µs per entry in this process alone. Timestamps come out in PostgreSQL's ISO form
+ * (`2026-12-06T22:04:00.123456+00:00`) rather than JavaScript's; both are ISO 8601.
+ */
+export function auditInsertedRows(
+  actor: AuditActor,
+  entries: {
+    /** The rows, as a FROM item (a CTE's name with its alias and joins). */
+    from: RawBuilder<unknown>;
+    action: RawBuilder<unknown>;
+    entityType: string;
+    entityId: RawBuilder<unknown>;
+    after: RawBuilder<unknown>;
+  },
+): RawBuilder<unknown> {
+  return sql`
+    INSERT INTO audit_log (tenant_id, actor_user_id, actor_token_id, action, entity_type, entity_id, after,
+      request_id, ip)
+    SELECT ${actor.tenantId}::uuid, ${actor.userId}::uuid, ${actor.tokenId}::uuid, ${entries.action},
+      ${entries.entityType}, ${entries.entityId}, ${entries.after}, ${actor.requestId}, ${actor.ip}
+    FROM ${entries.from}`;
 }
 
 /**
