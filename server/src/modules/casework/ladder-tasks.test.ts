@@ -233,11 +233,8 @@ describe('ladder task steps in groups', () => {
     for (const entry of entries) {
       const row = rows.find((candidate) => candidate.id === entry.entity_id);
       if (!row) throw new Error(`no activity ${entry.entity_id}`);
-      const { created_at, updated_at, invoiceIds, ...after } = entry.after as Record<string, unknown>;
-      const { created_at: createdAt, updated_at: updatedAt, ...columns } = row;
-      expect(after).toEqual(toAuditJson(columns));
-      expect(Date.parse(String(created_at))).toBe(createdAt.getTime());
-      expect(Date.parse(String(updated_at))).toBe(updatedAt.getTime());
+      const { invoiceIds, ...after } = entry.after as Record<string, unknown>;
+      expect(after).toEqual(toAuditJson(row));
       expect(entry.actor_user_id).toBeNull();
       expect(entry.request_id).toMatch(/^dunning-run:/);
       titles.push(

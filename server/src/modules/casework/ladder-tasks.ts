@@ -6,6 +6,7 @@ import type { Tx } from '../../platform/db';
 import { firstContextOf } from '../dunning/step-registry';
 import {
   arrayLiteral,
+  auditImage,
   auditInsertedRows,
   raggedUuidParams,
   textArrayLiteral,
@@ -171,6 +172,11 @@ function newActivities(
   return [task, confirmation];
 }
 
+const ACTIVITY_IMAGE = auditImage('i', {
+  money: ['expected_amount_minor'],
+  timestamps: ['done_at', 'created_at', 'updated_at'],
+});
+
 /**
  * The new tasks and their audit entries (activity.task_created / visit_logged, as insertActivity writes them: the
  * row and the invoices it was created for), in one statement: the entries are made by PostgreSQL from the rows.
@@ -183,8 +189,8 @@ async function insertActivities(tx: Tx, actor: AuditActor, rows: readonly Activi
     action: sql`'activity.' || CASE WHEN i.kind = 'task' THEN 'task_created' ELSE i.kind || '_logged' END`,
     entityType: 'collection_activity',
     entityId: sql`i.id::text`,
-    after: sql`to_jsonb(i) || jsonb_build_object('expected_amount_minor', i.expected_amount_minor::text,
-      'invoiceIds', CASE WHEN v.invoice_id IS NULL THEN '[]'::jsonb ELSE jsonb_build_array(v.invoice_id) END)`,
+    after: sql`${ACTIVITY_IMAGE} || jsonb_build_object('invoiceIds',
+      CASE WHEN v.invoice_id IS NULL THEN '[]'::jsonb ELSE jsonb_build_array(v.invoice_id) END)`,
   });
   const result = await sql<{ n: number }>`
     WITH v AS (

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordAudit, toAuditJson, type AuditActor, type AuditEntryInput } from '../../platform/audit';
+import { toAuditJson, type AuditActor } from '../../platform/audit';
 import { createTestApp, signUp, type TestApp } from '../../../test/support/test-app';
-import { AuditJsonText, auditJson, recordAudits } from './batch-audit';
+import { auditImage, auditInsertedRows } from './batch-audit';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -10,101 +10,77 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const ENTRIES: AuditEntryInput[] = [
-  {
-    action: 'activity.task_created',
-    entityType: 'collection_activity',
-    entityId: 'a-1',
-    after: {
-      title: '电话催收："引号" \\ 反斜杠\n换行',
-      amount_minor: 9_007_199_254_740_993n,
-      due_on: new Date('2026-12-06T01:02:03.004Z'),
-      invoiceIds: ['x', 'y'],
-      nested: { token_hash: 'hidden', kept: null, missing: undefined },
-      password: 'hidden',
-    },
-  },
-  {
-    action: 'approval.requested',
-    entityType: 'approval',
-    entityId: 'r-1',
-    before: { status: 'a' },
-    after: null,
-  },
-  { action: 'letter.archived', entityType: 'letter', entityId: 'l-1' },
-];
+/**
+ * Rows with what the images must get right: money beyond 2^53, timestamps with microseconds (the driver truncates
+ * them to milliseconds; .289 is one whose float arithmetic could round down), a null timestamp, text that JSON
+ * escapes.
+ */
+const ROWS = sql`
+  SELECT * FROM (VALUES
+    ('e-1', '电话催收："引号" \\ 反斜杠' || chr(10) || '换行', 9007199254740993::bigint,
+      '2026-12-06 01:02:03.004999+00'::timestamptz, NULL::timestamptz),
+    ('e-2', 'plain', NULL::bigint, '2026-01-01 23:59:59.289+08'::timestamptz,
+      '1999-12-31 23:59:59.999999+00'::timestamptz)
+  ) AS r (id, title, amount_minor, created_at, done_at)`;
 
-/** The stored rows of one tenant, in insertion order, without their ids and times. */
-async function stored(tenantId: string) {
-  const rows = await t.db.tenant(tenantId, (tx) =>
-    sql<Record<string, unknown>>`
-      SELECT actor_user_id, actor_token_id, action, entity_type, entity_id, before, after, request_id, ip
-      FROM audit_log WHERE entity_id IN ('a-1', 'r-1', 'l-1') ORDER BY id`.execute(tx),
-  );
-  return rows.rows;
-}
-
-describe('recordAudits', () => {
-  it('stores what recordAudit stores entry by entry, secrets left out and money exact', async () => {
-    const [one, many] = [await signUp(t.app), await signUp(t.app)];
-    const actorOf = (tenantId: string, userId: string): AuditActor => ({
-      tenantId,
-      userId,
+describe('audit entries made by PostgreSQL', () => {
+  it('are what recordAudit writes for the rows as the driver reads them, under the actor or each row’s user', async () => {
+    const client = await signUp(t.app);
+    const actor: AuditActor = {
+      tenantId: client.tenantId,
+      userId: null,
       tokenId: null,
-      requestId: 'run-1',
-      ip: '127.0.0.1',
+      requestId: 'dunning-run:1',
+      ip: 'system',
+    };
+    const image = auditImage('r', { money: ['amount_minor'], timestamps: ['created_at', 'done_at'] });
+    const { rows, entries } = await t.db.tenant(client.tenantId, async (tx) => {
+      await sql`
+        WITH source AS (${ROWS}), audited AS (${auditInsertedRows(actor, {
+          from: sql`source r`,
+          actorUserId: sql`CASE WHEN r.id = 'e-2' THEN ${client.userId}::uuid END`,
+          action: sql`'test.' || r.id`,
+          entityType: 'test_entity',
+          entityId: sql`r.id`,
+          after: image,
+        })})
+        SELECT count(*) FROM source`.execute(tx);
+      return {
+        rows: (await sql<Record<string, unknown>>`${ROWS} ORDER BY id`.execute(tx)).rows,
+        entries: (
+          await sql<Record<string, unknown>>`
+            SELECT tenant_id, actor_user_id, actor_token_id, action, entity_type, entity_id, before, after,
+              request_id, ip
+            FROM audit_log WHERE entity_type = 'test_entity' ORDER BY entity_id`.execute(tx)
+        ).rows,
+      };
     });
-    await t.db.tenant(one.tenantId, async (tx) => {
-      for (const entry of ENTRIES) await recordAudit(tx, actorOf(one.tenantId, one.userId), entry);
-    });
-    await t.db.tenant(many.tenantId, (tx) => recordAudits(tx, actorOf(many.tenantId, many.userId), ENTRIES));
-    const [single, batch] = [await stored(one.tenantId), await stored(many.tenantId)];
-    const withoutUser = (rows: Record<string, unknown>[]) =>
-      rows.map((row) => ({ ...row, actor_user_id: row.actor_user_id !== null }));
-    expect(withoutUser(batch)).toEqual(withoutUser(single));
-    expect(batch.map((row) => row.actor_user_id)).toEqual([many.userId, many.userId, many.userId]);
-    expect(batch[0]?.after).toEqual({
-      title: '电话催收："引号" \\ 反斜杠\n换行',
-      amount_minor: '9007199254740993',
-      due_on: '2026-12-06T01:02:03.004Z',
-      invoiceIds: ['x', 'y'],
-      nested: { kept: null, missing: null },
-    });
-    expect(batch.slice(1).map((row) => [row.before, row.after])).toEqual([
-      [{ status: 'a' }, null],
-      [null, null],
-    ]);
-  });
-
-  it('writes each value exactly as JSON.stringify(toAuditJson(value)) does', () => {
-    const values: unknown[] = [
-      ...ENTRIES.flatMap((entry) => [entry.before, entry.after]),
-      'plain',
-      0,
-      -1.5,
-      Number.NaN,
-      true,
-      12n,
-      new Date('2026-01-02T03:04:05.006Z'),
-      [],
-      {},
-      ['a', '"b"', '\u2028'],
-      [1, 'x', null, undefined, 2n, new Date(0), { csrf: 'x', y: [undefined] }],
-      { list: [{ tokenHash: 'x', secretKey: 'y', kept: 'z' }], fn: () => 1, when: new Date(1) },
-      { deep: { deeper: { password: 'x', money: [1n, 2n] } }, 键: '值' },
-    ];
-    for (const value of values) {
-      const expected = value === undefined || value === null ? null : JSON.stringify(toAuditJson(value));
-      expect(value === undefined || value === null ? null : auditJson(value), JSON.stringify(expected)).toBe(
-        expected,
-      );
-    }
-  });
-
-  it('puts JSON held as text into the entry as it is', () => {
-    const payload = { invoiceIds: ['a', 'b'], note: '引号"' };
-    expect(JSON.parse(auditJson({ id: 'r-1', payload: new AuditJsonText(JSON.stringify(payload)) }))).toEqual(
-      { id: 'r-1', payload },
+    expect(entries).toEqual(
+      rows.map((row) => ({
+        tenant_id: client.tenantId,
+        actor_user_id: row.id === 'e-2' ? client.userId : null,
+        actor_token_id: null,
+        action: `test.${String(row.id)}`,
+        entity_type: 'test_entity',
+        entity_id: row.id,
+        before: null,
+        after: toAuditJson(row),
+        request_id: 'dunning-run:1',
+        ip: 'system',
+      })),
     );
+    expect(entries[0]?.after).toMatchObject({
+      amount_minor: '9007199254740993',
+      created_at: '2026-12-06T01:02:03.004Z',
+      done_at: null,
+    });
+    expect(entries[1]?.after).toMatchObject({ created_at: '2026-01-01T15:59:59.289Z' });
+  });
+
+  it('refuses names that are not plain column names', () => {
+    expect(() => auditImage('r', { money: ['amount_minor); DROP TABLE x; --'] })).toThrow(
+      /not a column name/,
+    );
+    expect(() => auditImage('R', {})).toThrow(/not a column name/);
   });
 });

@@ -7,7 +7,7 @@ import type { Tx } from '../../platform/db';
 import type { Actor } from '../../platform/request-context';
 import { registerApprovalEffect } from '../approvals/approval-effects';
 import { arrayLiteral, textArrayLiteral } from '../dunning/array-literals';
-import { AuditJsonText, recordAudits } from '../dunning/batch-audit';
+import { auditImage, auditInsertedRows } from '../dunning/batch-audit';
 import {
   firstContextOf,
   type DunningActionContext,
@@ -132,10 +132,15 @@ function requestRow(request: NewRequest, locale: LetterLocale) {
   };
 }
 
+const REQUEST_IMAGE = auditImage('r', {
+  money: ['amount_minor'],
+  timestamps: ['decided_at', 'created_at'],
+});
+
 /**
- * Files the batch's new requests in one INSERT and audits them in another, as createApprovalRequestIn would. The
- * payloads (every chased invoice of the customer) are not read back: each audit entry takes the payload's JSON text
- * this process wrote, with the rest of the row as PostgreSQL returned it.
+ * Files the batch's new requests, audits them (approval.requested under each requester, the row as stored, as
+ * createApprovalRequestIn would) and keys them by their source, in one statement: the entries are made by PostgreSQL
+ * from the rows, and nothing but each request's id comes back.
  */
 async function fileRequests(
   tx: Tx,
@@ -146,43 +151,35 @@ async function fileRequests(
   if (requests.length === 0) return new Map();
   const rows = requests.map((request) => requestRow(request, locale));
   const text = (pick: (row: (typeof rows)[number]) => string | null) => textArrayLiteral(rows.map(pick));
-  const inserted = await sql<Omit<Selectable<ApprovalRequestsTable>, 'payload'> & { source_key: string }>`
-    INSERT INTO approval_requests (tenant_id, kind, subject_type, subject_id, customer_id, amount_minor, currency,
-      payload, reason, requested_by_user_id)
-    SELECT ${head.tenantId}::uuid, 'lawyer_letter', 'customer', v.customer_id, v.customer_id, v.amount_minor,
-      v.currency, v.payload, v.reason, v.requester_id
-    FROM unnest(${arrayLiteral(rows.map((row) => row.customerId))}::uuid[], ${text((row) => row.amountMinor)}::bigint[],
-      ${text((row) => row.currency)}::text[], ${text((row) => row.payload)}::jsonb[], ${text((row) => row.reason)}::text[],
-      ${arrayLiteral(rows.map((row) => row.requesterId))}::uuid[])
-      WITH ORDINALITY AS v (customer_id, amount_minor, currency, payload, reason, requester_id, n)
-    ORDER BY v.n
-    RETURNING tenant_id, id, kind, status, subject_type, subject_id, customer_id, amount_minor, currency, reason,
-      requested_by_user_id, decided_by_user_id, decided_at, decision_comment, created_at,
-      payload->>'sourceKey' AS source_key`.execute(tx);
-  const payloadOf = new Map(rows.map((row) => [row.key, row.payload]));
-  const entries = inserted.rows.map(({ source_key: key, ...row }) => {
-    const payload = payloadOf.get(key);
-    if (payload === undefined) throw new Error(`approval request ${row.id}: no payload under ${key}`);
-    return { row, key, payload };
+  const audits = auditInsertedRows(dunningAuditActor(head.tenantId, head.runId), {
+    from: sql`inserted r`,
+    actorUserId: sql`r.requested_by_user_id`,
+    action: sql`'approval.requested'`,
+    entityType: 'approval',
+    entityId: sql`r.id::text`,
+    after: REQUEST_IMAGE,
   });
-  await recordAudits(
-    tx,
-    dunningAuditActor(head.tenantId, head.runId),
-    entries.map(({ row, payload }) => ({
-      actorUserId: row.requested_by_user_id,
-      action: 'approval.requested',
-      entityType: 'approval',
-      entityId: row.id,
-      after: { ...row, payload: new AuditJsonText(payload) },
-    })),
-  );
-  const filed = new Map(entries.map(({ row, key }) => [key, row.id]));
-  await sql`
-    INSERT INTO lawyer_letter_requests (tenant_id, source_key, approval_request_id)
-    SELECT ${head.tenantId}::uuid, v.source_key, v.approval_request_id
-    FROM unnest(${textArrayLiteral([...filed.keys()])}::text[], ${arrayLiteral([...filed.values()])}::uuid[])
-      AS v (source_key, approval_request_id)`.execute(tx);
-  return filed;
+  const inserted = await sql<{ id: string; source_key: string }>`
+    WITH inserted AS (
+      INSERT INTO approval_requests (tenant_id, kind, subject_type, subject_id, customer_id, amount_minor, currency,
+        payload, reason, requested_by_user_id)
+      SELECT ${head.tenantId}::uuid, 'lawyer_letter', 'customer', v.customer_id, v.customer_id, v.amount_minor,
+        v.currency, v.payload, v.reason, v.requester_id
+      FROM unnest(${arrayLiteral(rows.map((row) => row.customerId))}::uuid[], ${text((row) => row.amountMinor)}::bigint[],
+        ${text((row) => row.currency)}::text[], ${text((row) => row.payload)}::jsonb[], ${text((row) => row.reason)}::text[],
+        ${arrayLiteral(rows.map((row) => row.requesterId))}::uuid[])
+        WITH ORDINALITY AS v (customer_id, amount_minor, currency, payload, reason, requester_id, n)
+      ORDER BY v.n
+      RETURNING *
+    ), audited AS (${audits}), keyed AS (
+      INSERT INTO lawyer_letter_requests (tenant_id, source_key, approval_request_id)
+      SELECT r.tenant_id, r.payload->>'sourceKey', r.id FROM inserted r
+    )
+    SELECT r.id, r.payload->>'sourceKey' AS source_key FROM inserted r`.execute(tx);
+  if (inserted.rows.length !== rows.length) {
+    throw new Error(`filed ${inserted.rows.length} of ${rows.length} lawyer's letter requests`);
+  }
+  return new Map(inserted.rows.map((row) => [row.source_key, row.id]));
 }
 
 const ONE_PER_RUN = 'one request per customer per run';
