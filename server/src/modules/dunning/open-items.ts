@@ -86,6 +86,7 @@ export async function openItemsAsOf(
     (a, b) => byCodePoint(codeOf(a), codeOf(b)) || byCodePoint(a.customer_id, b.customer_id),
   );
   const items: OpenItem[] = [];
+  const stepSets = new Map<string, ReadonlySet<string>>();
   for (const row of rows) {
     const customer = customers.get(row.customer_id);
     if (!customer) throw new Error(`customer ${row.customer_id} of open invoices not found`);
@@ -109,7 +110,7 @@ export async function openItemsAsOf(
         dueDate: dueDates[index] as CalendarDate,
         currency: currencies[index] as string,
         openMinor: BigInt(openMinor),
-        doneStepIds: stepIdsOf(doneSteps[index] ?? null),
+        doneStepIds: stepIdsOf(doneSteps[index] ?? null, stepSets),
       });
     });
   }
@@ -118,8 +119,18 @@ export async function openItemsAsOf(
 
 const NO_STEPS: ReadonlySet<string> = new Set();
 
-/** '{a,b}' to its ids (uuids: no quotes, commas or braces inside). */
-function stepIdsOf(text: string | null): ReadonlySet<string> {
+/**
+ * '{a,b}' to its ids (uuids: no quotes, commas or braces inside). Invoices share a handful of distinct sets (after a
+ * catch-up run nearly every one has the same four steps done), so each distinct text is parsed once and its set
+ * shared (read-only) instead of 290,000 sets of four strings each (a rerun of the benchmark's first run: this
+ * process's CPU 1.7–2.3 s against 2.2–2.8 s).
+ */
+function stepIdsOf(text: string | null, known: Map<string, ReadonlySet<string>>): ReadonlySet<string> {
   if (text === null || text.length <= 2) return NO_STEPS;
-  return new Set(text.slice(1, -1).split(','));
+  let ids = known.get(text);
+  if (ids === undefined) {
+    ids = new Set(text.slice(1, -1).split(','));
+    known.set(text, ids);
+  }
+  return ids;
 }
