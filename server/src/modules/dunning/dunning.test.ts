@@ -506,3 +506,57 @@ describe('runs through the API', () => {
     expect(runs.json<{ items: DunningRun[] }>().items[0]?.id).toBe(view.id);
   });
 });
+
+describe('progress', () => {
+  it('keeps the progress a failed batch carried for the next write, so the run row never loses it', async () => {
+    const owner = await signUp(t.app);
+    const invoiceOf = async (code: string, dueDate: string) => {
+      const customerId = await seedCustomer(t, owner.tenantId, { code });
+      await seedInvoice(t, owner.tenantId, {
+        customerId,
+        number: `${code}-1`,
+        totalMinor: 100_00n,
+        invoiceDate: '2026-02-01',
+        dueDate,
+      });
+    };
+    // On 03-09, PB-1 has nothing new (its reminder went on 03-07), PB-2's reminder fails again, PB-3 is one day
+    // overdue: three batches of one customer each, the first with nothing to do.
+    await invoiceOf('PB-1', '2026-03-10');
+    await invoiceOf('PB-2', '2026-03-10');
+    await invoiceOf('PB-3', '2026-03-08');
+    const ownerActor = {
+      tenantId: owner.tenantId,
+      userId: null,
+      tokenId: null,
+      requestId: 'test',
+      ip: 'test',
+    };
+    failingInvoice = 'PB-2-1';
+    try {
+      await runDunningNow(t.db, ownerActor, '2026-03-07' as CalendarDate, 'cli');
+      const doneAfter: number[] = [];
+      const result = await runDunningNow(t.db, ownerActor, '2026-03-09' as CalendarDate, 'cli', {
+        lanes: 1,
+        batchSize: 1,
+        afterBatch: async (batches) => {
+          const row = await t.db.tenant(owner.tenantId, (tx) =>
+            tx
+              .selectFrom('dunning_runs')
+              .select('done_count')
+              .where('status', '=', 'running')
+              .executeTakeFirstOrThrow(),
+          );
+          doneAfter[batches - 1] = row.done_count;
+        },
+      });
+      expect(result.errorCount).toBe(1);
+      expect(result.countsByKind).toEqual({ overdue_notice: 1 });
+      // After PB-3's batch the row counts all three items: PB-1's progress, carried into PB-2's batch that rolled
+      // back, went with PB-3's.
+      expect(doneAfter[2]).toBe(3);
+    } finally {
+      failingInvoice = null;
+    }
+  });
+});

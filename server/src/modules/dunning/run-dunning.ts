@@ -321,16 +321,20 @@ async function runBatch(
     }
     return;
   }
+  let carried = NO_PROGRESS;
   try {
     let committing = 0;
     const outcome = await db.tenant(tenantId, async (tx) => {
-      const processed = await processItems(tx, tenantId, runId, shared, batch, plan, takeUnwritten(tally));
+      carried = takeUnwritten(tally);
+      const processed = await processItems(tx, tenantId, runId, shared, batch, plan, carried);
       committing = performance.now();
       return processed;
     });
     options.onPhase?.('commit', performance.now() - committing);
     commitTally(tally, outcome, batch.length, options);
   } catch {
+    // The earlier batches' progress this batch carried rolled back with it: it waits for the next write again.
+    tally.unwritten = addDelta(tally.unwritten, carried);
     await redoItemByItem(db, tenantId, runId, shared, batch, tally, options);
   }
 }
