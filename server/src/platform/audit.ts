@@ -1,3 +1,4 @@
+import { sql, type RawBuilder } from 'kysely';
 import type { Tx } from './db';
 import type { Actor } from './request-context';
 
@@ -16,8 +17,8 @@ export type AuditEntryInput = {
 /** Who did it. System work (CLI, jobs) has no user; the request id ties an entry to its log lines. */
 export type AuditActor = Pick<Actor, 'tenantId' | 'userId' | 'tokenId' | 'requestId' | 'ip'>;
 
-/** Keys whose values never reach the audit log, at any depth (also batch-audit.ts's). */
-export const SECRET_KEY = /(password|secret|token_hash|tokenHash|csrf)/i;
+/** Keys whose values never reach the audit log, at any depth (auditImage keeps every column: see there). */
+const SECRET_KEY = /(password|secret|token_hash|tokenHash|csrf)/i;
 
 /** Plain JSON for the audit log: dates as ISO text, bigint money as exact strings, secrets left out. */
 export function toAuditJson(value: unknown): unknown {
@@ -54,4 +55,59 @@ export async function recordAudit(tx: Tx, actor: AuditActor, entry: AuditEntryIn
       ip: actor.ip,
     })
     .execute();
+}
+
+/**
+ * The audit entries of rows that the same statement inserts: an INSERT INTO audit_log to put after a data-modifying
+ * CTE (`WITH inserted AS (INSERT … RETURNING *) <this>`), each entry's `after` made by PostgreSQL from its row (see
+ * auditImage). A catch-up batch creates a thousand tasks; serializing their rows here, quoting them into an array
+ * literal and parsing them back cost more than inserting them (alternated first runs: 15.2–16.6 s against
+ * 12.2–12.8 s without).
+ */
+export function auditInsertedRows(
+  actor: AuditActor,
+  entries: {
+    /** The rows, as a FROM item (a CTE's name with its alias and joins). */
+    from: RawBuilder<unknown>;
+    /** Whose request each entry files, when not the actor's (a batch files requests under several requesters). */
+    actorUserId?: RawBuilder<unknown>;
+    action: RawBuilder<unknown>;
+    entityType: string;
+    entityId: RawBuilder<unknown>;
+    after: RawBuilder<unknown>;
+  },
+): RawBuilder<unknown> {
+  return sql`
+    INSERT INTO audit_log (tenant_id, actor_user_id, actor_token_id, action, entity_type, entity_id, after,
+      request_id, ip)
+    SELECT ${actor.tenantId}::uuid, ${entries.actorUserId ?? sql`${actor.userId}::uuid`}, ${actor.tokenId}::uuid,
+      ${entries.action},
+      ${entries.entityType}, ${entries.entityId}, ${entries.after}, ${actor.requestId}, ${actor.ip}
+    FROM ${entries.from}`;
+}
+
+const COLUMN_NAME = /^[a-z][a-z0-9_]*$/;
+
+/**
+ * A row's image as recordAudit writes it (toAuditJson of the row as the driver reads it), made by PostgreSQL:
+ * to_jsonb of the row, with its bigint money as exact strings and its timestamps as JavaScript's toISOString writes
+ * them (milliseconds, truncated as the driver truncates them, and Z), so an entry reads the same whichever path
+ * wrote it. `row` is the row's alias; the columns are the row's bigint and timestamptz columns. Only for tables
+ * without secrets: recordAudit leaves out keys like `token_hash`; this keeps every column.
+ */
+export function auditImage(
+  row: string,
+  columns: { money?: readonly string[]; timestamps?: readonly string[] },
+): RawBuilder<unknown> {
+  const names = [row, ...(columns.money ?? []), ...(columns.timestamps ?? [])];
+  const wrong = names.find((name) => !COLUMN_NAME.test(name));
+  if (wrong !== undefined) throw new Error(`not a column name: ${JSON.stringify(wrong)}`);
+  const pairs = [
+    ...(columns.money ?? []).map((column) => `'${column}', ${row}.${column}::text`),
+    ...(columns.timestamps ?? []).map(
+      (column) =>
+        `'${column}', to_char(${row}.${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+    ),
+  ];
+  return sql.raw(`(to_jsonb(${row}) || jsonb_build_object(${pairs.join(', ')}))`);
 }

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { addDays, minorToDecimalString, type CalendarDate } from '@huikuan/core';
 import { sql } from 'kysely';
-import type { AuditActor } from '../../platform/audit';
+import { auditImage, auditInsertedRows, type AuditActor } from '../../platform/audit';
 import type { Tx } from '../../platform/db';
 import { firstContextOf } from '../dunning/step-registry';
 import {
   arrayLiteral,
-  auditImage,
-  auditInsertedRows,
   raggedUuidParams,
   textArrayLiteral,
   type DunningActionContext,

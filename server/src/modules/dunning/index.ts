@@ -26,7 +26,6 @@ export {
 } from './step-registry';
 export { listCustomerDunningActions } from './run-views';
 export { arrayLiteral, raggedUuidParams, textArrayLiteral } from './array-literals';
-export { auditImage, auditInsertedRows } from './batch-audit';
 export { runDunningNow, organizationToday } from './start-run';
 export { runScheduledDunning, DAILY_RUN_JOB } from './dunning-jobs';
 

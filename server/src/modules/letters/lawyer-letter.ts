@@ -2,12 +2,11 @@ import { calendarDateInZone, type LetterLocale, type Role } from '@huikuan/core'
 import type { Selectable } from 'kysely';
 import { sql } from 'kysely';
 import type { ApprovalRequestsTable } from '../../db/schema';
-import { recordAudit } from '../../platform/audit';
+import { auditImage, auditInsertedRows, recordAudit } from '../../platform/audit';
 import type { Tx } from '../../platform/db';
 import type { Actor } from '../../platform/request-context';
 import { registerApprovalEffect } from '../approvals/approval-effects';
 import { arrayLiteral, textArrayLiteral } from '../dunning/array-literals';
-import { auditImage, auditInsertedRows } from '../dunning/batch-audit';
 import {
   firstContextOf,
   type DunningActionContext,

@@ -1,8 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toAuditJson, type AuditActor } from '../../platform/audit';
-import { createTestApp, signUp, type TestApp } from '../../../test/support/test-app';
-import { auditImage, auditInsertedRows } from './batch-audit';
+import { createTestApp, signUp, type TestApp } from '../../test/support/test-app';
+import { auditImage, auditInsertedRows, toAuditJson, type AuditActor } from './audit';
 
 let t: TestApp;
 beforeAll(async () => {
