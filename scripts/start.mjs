@@ -2,7 +2,9 @@
 // process (TypeScript through tsx, so no separate server build is needed on a fresh clone). package.json starts node
 // with --max-semi-space-size=64 (MB): a dunning run's batches allocate hundreds of megabytes of short-lived rows and
 // SQL text, and with the default 16 MB young generation an organization's first run spent 5 s of its CPU copying
-// what was still alive at each of 419 scavenges (3 s at 64 MB; bench/README.md).
+// what was still alive at each of 419 scavenges (3 s at 64 MB; bench/README.md). --min-semi-space-size=64 starts it
+// at that size rather than growing it from 1 MB while the run reads its snapshot (alternated first runs: 10.4–11.8 s
+// against 10.8–11.8 s, ahead in 6 of 7 pairs).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
