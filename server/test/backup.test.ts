@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -278,6 +279,30 @@ describe('restore', () => {
     try {
       await expect(restoreDatabase(target, truncated)).rejects.toThrow(
         /truncated: table audit_log ends early/,
+      );
+      const snapshot = await snapshotOf(target);
+      expect(Object.values(snapshot).flat()).toEqual([]);
+    } finally {
+      await closeDatabase(target);
+    }
+  });
+});
+
+describe('restored references', () => {
+  it('fail the restore when a row names an organization that is not in the backup (checked per statement, 0022)', async () => {
+    const broken = path.join(workDir, 'broken-reference.huikuan.gz');
+    const nowhere = randomUUID();
+    // The first of Acme's audit entries (the rows come in key order, and the other organization's may come first).
+    rewriteBackup(sourceBackup, broken, (lines) => {
+      const start = lines.indexOf('{"table":"audit_log"}');
+      const at = lines.findIndex((line, index) => index > start && line.includes(firstTenantId));
+      return lines.map((line, index) => (index === at ? line.replaceAll(firstTenantId, nowhere) : line));
+    });
+    expect(zlib.gunzipSync(fs.readFileSync(broken)).toString('utf8')).toContain(nowhere);
+    const target = await createTestDatabase();
+    try {
+      await expect(restoreDatabase(target, broken)).rejects.toThrow(
+        /audit_log.*violates its reference to "organizations"/,
       );
       const snapshot = await snapshotOf(target);
       expect(Object.values(snapshot).flat()).toEqual([]);

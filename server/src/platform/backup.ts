@@ -65,16 +65,28 @@ function tableMarker(table: string): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Catalog
 
+/** The per-statement reference check of migration 0022 (0 before it). */
+const REFERENCE_CHECK_OID = `coalesce(to_regproc('public.huikuan_check_references')::oid, 0)`;
+
 const TABLES_SQL = `
   SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname <> '${MIGRATIONS_TABLE}'
   ORDER BY c.relname`;
 
+/**
+ * Which table refers to which: foreign keys, and the references checked per statement (migration 0022: the trigger's
+ * arguments come in fours, the referenced table second), so that a restore loads what is referred to first.
+ */
 const FOREIGN_KEYS_SQL = `
   SELECT child.relname AS child, parent.relname AS parent FROM pg_constraint k
   JOIN pg_class child ON child.oid = k.conrelid JOIN pg_class parent ON parent.oid = k.confrelid
   JOIN pg_namespace n ON n.oid = child.relnamespace
-  WHERE k.contype = 'f' AND n.nspname = 'public'`;
+  WHERE k.contype = 'f' AND n.nspname = 'public'
+  UNION
+  SELECT child.relname, a.arg FROM pg_trigger t
+  JOIN pg_class child ON child.oid = t.tgrelid JOIN pg_namespace n ON n.oid = child.relnamespace
+  CROSS JOIN LATERAL unnest(string_to_array(encode(t.tgargs, 'escape'), '\\000')) WITH ORDINALITY AS a (arg, i)
+  WHERE n.nspname = 'public' AND t.tgfoid = ${REFERENCE_CHECK_OID} AND a.i % 4 = 2`;
 
 const PRIMARY_KEYS_SQL = `
   SELECT c.relname AS table_name, a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS sql_type
@@ -435,6 +447,7 @@ const PLAIN_TRIGGERS_SQL = `
   SELECT c.relname AS table_name, t.tgname AS trigger_name FROM pg_trigger t
   JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname = 'public' AND NOT t.tgisinternal AND t.tgconstraint = 0 AND t.tgenabled = 'O'
+    AND t.tgfoid <> ${REFERENCE_CHECK_OID}
   ORDER BY c.relname, t.tgname`;
 
 type TriggerRef = { table: string; trigger: string };
@@ -444,7 +457,8 @@ type TriggerRef = { table: string; trigger: string };
  * were valid when written, and a side-effect trigger would write its effect a second time. So plain triggers are off
  * while loading (as in a pg_dump restore) and back on before commit; the DDL is part of the one transaction, so it
  * is undone with everything else on failure. Constraint triggers stay on: deferred invariant checks run again over
- * the restored rows.
+ * the restored rows. So do the references checked per statement (0022), like the foreign keys they stand for: tables
+ * are loaded after what they refer to, and a row naming what is not there fails the restore.
  */
 async function setPlainTriggers(
   run: ScriptRunner,
