@@ -67,7 +67,7 @@ async function prepare(db: Database, url: string): Promise<string> {
     if (counts.invoices === INVOICES) {
       log(`reusing the generated ledger; clearing earlier runs`);
       await db.script(async (run) => {
-        await run(`TRUNCATE dunning_credit_hold_sets, dunning_action_groups, dunning_done_steps, dunning_runs,
+        await run(`TRUNCATE dunning_credit_hold_sets, dunning_action_groups, dunning_customer_done_steps, dunning_runs,
           pending_dunning_letters, lawyer_letter_requests, letters, outbound_message_attachments, outbound_message_attempts, notifications,
           outbound_messages, collection_activity_invoice_sets, audit_log`);
         // Disputes and promises may point at activities (none in the generated ledger), and rows referencing the

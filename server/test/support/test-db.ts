@@ -16,11 +16,21 @@ export async function createTestDatabase(): Promise<Database> {
     const pglite = await createPglite(undefined, new Blob([template]));
     return databaseFromPglite(pglite);
   }
+  return postgresDatabaseFrom(inject('postgresTemplateDb'));
+}
+
+/** A fresh database with no migration applied yet (a test of what one migration does to existing rows). */
+export async function createEmptyTestDatabase(): Promise<Database> {
+  if (testEngine === 'pglite') return databaseFromPglite(await createPglite(undefined));
+  return postgresDatabaseFrom('template1');
+}
+
+async function postgresDatabaseFrom(template: string): Promise<Database> {
   const name = `huikuan_t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl() });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('postgresTemplateDb')}`);
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
   } finally {
     await admin.end();
   }

@@ -97,11 +97,16 @@ export type DunningCreditHoldsTable = {
   created_at: CreatedAt;
 };
 
-/** Migration 0016: the steps done per invoice, kept by a trigger on dunning_actions (the app only reads it). */
-export type DunningDoneStepsTable = {
+/**
+ * Migration 0024: the steps done per customer, as the groups that recorded them (a step id and a count of invoice ids
+ * each), kept by a trigger on dunning_action_groups (the app only reads it).
+ */
+export type DunningCustomerDoneStepsTable = {
   tenant_id: string;
-  invoice_id: string;
+  customer_id: string;
   step_ids: string[];
+  invoice_counts: number[];
+  invoice_ids: string[];
 };
 
 export type DunningTables = {
@@ -111,5 +116,5 @@ export type DunningTables = {
   dunning_runs: DunningRunsTable;
   dunning_actions: DunningActionsTable;
   dunning_credit_holds: DunningCreditHoldsTable;
-  dunning_done_steps: DunningDoneStepsTable;
+  dunning_customer_done_steps: DunningCustomerDoneStepsTable;
 };

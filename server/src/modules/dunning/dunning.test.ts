@@ -409,6 +409,41 @@ describe('runs', () => {
     const later = await credit('2026-06-11').catch((error: unknown) => error);
     expect(later instanceof CreditRefusal ? later.causes : []).not.toContain('dunning');
   });
+
+  it('keeps the done steps of a settled invoice: open again (as of a date before its credit note), it fires nothing done', async () => {
+    // R-A is settled now (credited on 2026-06-10); as of 2026-06-09 it is open, at day 91, with every family done.
+    const preview = await finance.request('POST', '/api/dunning/preview', { asOf: '2026-06-09' });
+    const planned = preview
+      .json<DunningPreview>()
+      .actions.filter((action) => action.invoice === 'R-A')
+      .map((action) => `${action.step}${action.offsetDays}`);
+    // Its pairs are still in its customer's row, one per action recorded for it: reminder, notice, call, letter,
+    // visit, 律师函, hold and review.
+    const counts = await t.db.tenant(admin.tenantId, async (tx) => {
+      const done = await sql<{ pairs: string }>`
+        SELECT count(*)::text AS pairs FROM dunning_customer_done_steps d,
+          huikuan_done_pairs(d.step_ids, d.invoice_counts, d.invoice_ids) p
+        WHERE d.customer_id = ${customerId} AND p.invoice_id = ${invoiceA}`.execute(tx);
+      const actions = await tx
+        .selectFrom('dunning_actions')
+        .select(sql<string>`count(*)::text`.as('count'))
+        .where('invoice_id', '=', invoiceA)
+        .executeTakeFirstOrThrow();
+      const recorded = await tx
+        .selectFrom('dunning_actions')
+        .select(['kind', 'offset_days'])
+        .where('invoice_id', '=', invoiceA)
+        .execute();
+      return {
+        pairs: done.rows[0]?.pairs,
+        actions: actions.count,
+        recorded: recorded.map((action) => `${action.kind}${action.offset_days}`),
+      };
+    });
+    expect(counts.recorded).toContain('credit_hold90');
+    expect(planned.filter((step) => counts.recorded.includes(step))).toEqual([]);
+    expect(counts.pairs).toBe(counts.actions);
+  });
 });
 
 describe('open items as of an earlier date', () => {

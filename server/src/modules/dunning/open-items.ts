@@ -8,10 +8,10 @@ import { openItemsCte } from '../aging/open-items';
  * keep (`invoice_settlements`, migration 0010) through aging's `openItemsCte`: as of today the open rows are read
  * through their partial index; as of an earlier date, what documents dated after it took off is added back. Same
  * semantics as before (receipts/balances.ts): an invoice counts from its invoice date, credit notes and allocations
- * from theirs, nothing once voided. Each item comes with the steps already done for it from `dunning_done_steps`
- * (migration 0016, one row per invoice kept by a trigger on dunning_actions) instead of aggregating every action row,
- * and its number from the settlements too (0021: joining every invoice only for it cost 0.34 s of PostgreSQL's time).
- * This is the only place the dunning module reads balances.
+ * from theirs, nothing once voided. Each item comes with the steps already done for it, from its customer's row of
+ * `dunning_customer_done_steps` (migration 0024, kept by a trigger on the action groups) instead of aggregating every
+ * action row, and its number from the settlements too (0021: joining every invoice only for it cost 0.34 s of
+ * PostgreSQL's time). This is the only place the dunning module reads balances.
  */
 
 export type OpenItem = {
@@ -30,14 +30,21 @@ export type OpenItem = {
 };
 
 /**
- * One row per customer: its items' columns as parallel JSON arrays, in invoice-number order. 10,000 rows of a few
- * JSON texts each rather than 300,000 rows of seven columns: the driver's per-row and per-field work was most of what
- * reading the snapshot cost this process, and JSON.parse reads each customer's arrays natively.
+ * One row per customer: its items' columns as parallel JSON arrays, in invoice-number order, and its done steps as
+ * their row stores them (array literals; null when nothing was done for the customer). 10,000 rows of a few texts
+ * each rather than 300,000 rows of seven columns: the driver's per-row and per-field work was most of what reading
+ * the snapshot cost this process, and JSON.parse reads each customer's arrays natively.
  */
-type CustomerRow = { customer_id: string; items: string };
+type CustomerRow = {
+  customer_id: string;
+  items: string;
+  done_step_ids: string | null;
+  done_counts: string | null;
+  done_invoice_ids: string | null;
+};
 
-/** [invoice ids, numbers, due dates, currencies, open amounts (text), done steps ('{id,id}' text or null)]. */
-type CustomerItems = [string[], string[], string[], string[], string[], (string | null)[]];
+/** [invoice ids, numbers, due dates, currencies, open amounts (text)]. */
+type CustomerItems = [string[], string[], string[], string[], string[]];
 
 /**
  * Every open item with a due date on or before `dueOnOrBefore` (a run passes as-of plus the ladders' longest lead,
@@ -63,13 +70,18 @@ export async function openItemsAsOf(
       scope: { kind: 'all' },
       restrict: sql<boolean>`i.due_date <= ${dueOnOrBefore}::date AND ${only}`,
     })}
-    SELECT o.customer_id, json_build_array(array_agg(o.id ${inOrder}), array_agg(o.number ${inOrder}),
-      array_agg(o.due_date ${inOrder}), array_agg(btrim(o.currency::text) ${inOrder}),
-      array_agg(o.open_minor::text ${inOrder}), array_agg(d.step_ids::text ${inOrder}))::text AS items
-    FROM open_items o
-    LEFT JOIN dunning_done_steps d ON d.tenant_id = ${tenantId} AND d.invoice_id = o.id
-    WHERE o.open_minor > 0
-    GROUP BY o.customer_id`.execute(tx);
+    SELECT c.customer_id, c.items, d.step_ids::text AS done_step_ids, d.invoice_counts::text AS done_counts,
+      d.invoice_ids::text AS done_invoice_ids
+    FROM (
+      SELECT o.customer_id, json_build_array(array_agg(o.id ${inOrder}), array_agg(o.number ${inOrder}),
+        array_agg(o.due_date ${inOrder}), array_agg(btrim(o.currency::text) ${inOrder}),
+        array_agg(o.open_minor::text ${inOrder}))::text AS items
+      FROM open_items o
+      WHERE o.open_minor > 0
+      GROUP BY o.customer_id
+    ) c
+    LEFT JOIN dunning_customer_done_steps d
+      ON d.tenant_id = ${tenantId} AND d.customer_id = c.customer_id`.execute(tx);
   // The customers' details are read apart, once per customer.
   const customers = new Map(
     (
@@ -91,10 +103,11 @@ export async function openItemsAsOf(
     const customer = customers.get(row.customer_id);
     if (!customer) throw new Error(`customer ${row.customer_id} of open invoices not found`);
     const columns = JSON.parse(row.items) as CustomerItems;
-    const [ids, numbers, dueDates, currencies, openMinors, doneSteps] = columns;
+    const [ids, numbers, dueDates, currencies, openMinors] = columns;
     if (columns.some((column) => column.length !== ids.length)) {
       throw new Error(`open items of customer ${customer.code}: columns of different lengths`);
     }
+    const doneSteps = doneStepsOfItems(row, ids, stepSets);
     ids.forEach((invoiceId, index) => {
       const openMinor = openMinors[index];
       // Missing money is an error, never zero (BigInt('') would be 0n).
@@ -110,7 +123,7 @@ export async function openItemsAsOf(
         dueDate: dueDates[index] as CalendarDate,
         currency: currencies[index] as string,
         openMinor: BigInt(openMinor),
-        doneStepIds: stepIdsOf(doneSteps[index] ?? null, stepSets),
+        doneStepIds: doneSteps[index] ?? NO_STEPS,
       });
     });
   }
@@ -119,18 +132,55 @@ export async function openItemsAsOf(
 
 const NO_STEPS: ReadonlySet<string> = new Set();
 
+/** The elements of an array literal of uuids or integers (nothing quoted, nothing null): '{a,b}' to ['a', 'b']. */
+function elementsOf(literal: string): string[] {
+  return literal.length <= 2 ? [] : literal.slice(1, -1).split(',');
+}
+
 /**
- * '{a,b}' to its ids (uuids: no quotes, commas or braces inside). Invoices share a handful of distinct sets (after a
- * catch-up run nearly every one has the same four steps done), so each distinct text is parsed once and its set
- * shared (read-only) instead of 290,000 sets of four strings each (a rerun of the benchmark's first run: this
- * process's CPU 1.7–2.3 s against 2.2–2.8 s).
+ * The done steps of each of a customer's items (by position in `invoiceIds`), from the customer's row: its groups'
+ * step ids and invoice counts, and their invoice ids one after another. Pairs of invoices that are not among the
+ * items (settled since) are passed over. Invoices share a handful of distinct sets (after a catch-up run nearly every
+ * one has the same four steps done), so each distinct list of step ids gets one set, shared (read-only), instead of
+ * 290,000 sets of four strings each.
  */
-function stepIdsOf(text: string | null, known: Map<string, ReadonlySet<string>>): ReadonlySet<string> {
-  if (text === null || text.length <= 2) return NO_STEPS;
-  let ids = known.get(text);
+function doneStepsOfItems(
+  row: CustomerRow,
+  invoiceIds: readonly string[],
+  known: Map<string, ReadonlySet<string>>,
+): (ReadonlySet<string> | undefined)[] {
+  if (row.done_step_ids === null || row.done_counts === null || row.done_invoice_ids === null) return [];
+  const stepIds = elementsOf(row.done_step_ids);
+  const counts = elementsOf(row.done_counts).map(Number);
+  const doneInvoiceIds = elementsOf(row.done_invoice_ids);
+  const total = counts.reduce((sum, count) => sum + count, 0);
+  if (counts.length !== stepIds.length || total !== doneInvoiceIds.length) {
+    throw new Error(
+      `done steps of customer ${row.customer_id}: counts do not match their steps and invoices`,
+    );
+  }
+  const positions = new Map(invoiceIds.map((id, index) => [id, index]));
+  const lists: (string[] | undefined)[] = [];
+  let next = 0;
+  stepIds.forEach((stepId, group) => {
+    const end = next + (counts[group] as number);
+    for (; next < end; next += 1) {
+      const position = positions.get(doneInvoiceIds[next] as string);
+      if (position === undefined) continue;
+      const list = lists[position];
+      if (list === undefined) lists[position] = [stepId];
+      else if (!list.includes(stepId)) list.push(stepId);
+    }
+  });
+  return lists.map((list) => (list === undefined ? undefined : sharedSet(list, known)));
+}
+
+function sharedSet(stepIds: string[], known: Map<string, ReadonlySet<string>>): ReadonlySet<string> {
+  const key = stepIds.join(',');
+  let ids = known.get(key);
   if (ids === undefined) {
-    ids = new Set(text.slice(1, -1).split(','));
-    known.set(text, ids);
+    ids = new Set(stepIds);
+    known.set(key, ids);
   }
   return ids;
 }
