@@ -105,6 +105,32 @@ describe('migration 0024: done steps per customer', () => {
     expect(await donePairs()).toHaveLength(6);
   });
 
+  it('finds a recorded pair in any group of a row, and only that pair (0025)', async () => {
+    const overlaps = async (steps: string[], counts: number[], invoices: string[]) => {
+      const result = await db.script((run) =>
+        run(
+          `SELECT huikuan_done_pairs_overlap($1::uuid[], $2::int[], $3::uuid[], $4::uuid[], $5::int[], $6::uuid[])
+            AS overlaps`,
+          // The row: STEP_1 for a1 and a2, then STEP_2 for a2, then STEP_1 for b1.
+          [
+            [STEP_1, STEP_2, STEP_1],
+            [2, 1, 1],
+            [INVOICES.a1, INVOICES.a2, INVOICES.a2, INVOICES.b1],
+            steps,
+            counts,
+            invoices,
+          ],
+        ),
+      );
+      return (result.rows[0] as { overlaps: boolean }).overlaps;
+    };
+    expect(await overlaps([STEP_2], [1], [INVOICES.a2])).toBe(true);
+    expect(await overlaps([STEP_2, STEP_1], [1, 1], [INVOICES.a1, INVOICES.b1])).toBe(true);
+    expect(await overlaps([STEP_2], [2], [INVOICES.a1, INVOICES.b1])).toBe(false);
+    expect(await overlaps([STEP_1, STEP_2], [1, 1], [INVOICES.b1, INVOICES.a1])).toBe(true);
+    expect(await overlaps([STEP_2, STEP_2], [1, 1], [INVOICES.b1, INVOICES.a1])).toBe(false);
+  });
+
   it('refuses a row whose counts do not cover its invoices', async () => {
     const bad = await db
       .script((run) =>
