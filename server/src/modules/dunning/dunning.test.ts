@@ -595,3 +595,47 @@ describe('progress', () => {
     }
   });
 });
+
+describe('runs read their snapshot a chunk of customers at a time', () => {
+  it('fires what a preview plans, whatever the chunks, and never counts more done than read', async () => {
+    for (const code of ['CH-1', 'CH-2', 'CH-3']) {
+      const customerId = await seedCustomer(t, admin.tenantId, { code });
+      for (const number of ['1', '2']) {
+        await seedInvoice(t, admin.tenantId, {
+          customerId,
+          number: `${code}-${number}`,
+          totalMinor: 100_00n,
+          invoiceDate: '2026-08-01',
+          dueDate: '2026-09-01',
+        });
+      }
+    }
+    const preview = await finance.request('POST', '/api/dunning/preview', { asOf: '2026-09-02' });
+    const planned = preview
+      .json<DunningPreview>()
+      .actions.filter((action) => action.customer.startsWith('CH-'))
+      .map((action) => `${action.invoice}:${action.step}`)
+      .sort();
+    expect(planned).toHaveLength(6);
+    const progress: { total: number; done: number }[] = [];
+    const result = await runDunningNow(t.db, actor(), '2026-09-02' as CalendarDate, 'cli', {
+      shouldCollectActions: true,
+      customersPerChunk: 1,
+      batchSize: 1,
+      onProgress: ({ total, done }) => progress.push({ total, done }),
+    });
+    expect(result.status).toBe('succeeded');
+    expect(fired(result).filter((action) => action.startsWith('CH-'))).toEqual(planned);
+    // One chunk per customer with open items: the total grows chunk by chunk, and done never passes it.
+    expect(new Set(progress.map((entry) => entry.total)).size).toBeGreaterThan(3);
+    for (const entry of progress) expect(entry.done).toBeLessThanOrEqual(entry.total);
+    const row = await t.db.tenant(admin.tenantId, (tx) =>
+      tx
+        .selectFrom('dunning_runs')
+        .select(['total_count', 'done_count'])
+        .where('id', '=', result.runId)
+        .executeTakeFirstOrThrow(),
+    );
+    expect(row).toEqual({ total_count: result.total, done_count: result.total });
+  });
+});

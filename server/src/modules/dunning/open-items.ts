@@ -59,13 +59,59 @@ export async function openItemsAsOf(
   invoiceIds: readonly string[] | null = null,
 ): Promise<OpenItem[]> {
   if (invoiceIds !== null && invoiceIds.length === 0) return [];
-  const only =
-    invoiceIds === null ? sql<boolean>`true` : sql<boolean>`i.invoice_id = ANY(${[...invoiceIds]}::uuid[])`;
   // Each customer's items are sorted by its aggregates: 300,000 rows in 10,000 small sorts, in memory with this
   // much. For this transaction only.
   if (invoiceIds === null) await sql`SET LOCAL work_mem = '64MB'`.execute(tx);
+  const result = await sql<CustomerRow>`${customerRows(tenantId, asOf, dueOnOrBefore, invoiceIds)}`.execute(
+    tx,
+  );
+  return itemsOf(tx, tenantId, result.rows, new Map());
+}
+
+/**
+ * The same items as `openItemsAsOf`, handed over a chunk of customers at a time as PostgreSQL makes them (a cursor
+ * in the caller's transaction): each customer's items and their arrays are built when its row is fetched, so this
+ * process reads one chunk while PostgreSQL builds the next, and a run can start on the first chunk. Each chunk is in
+ * customer-code order; chunks come in the order PostgreSQL groups the customers. `onChunk` is awaited before the
+ * next fetch. Answers how many items there were.
+ */
+export async function openItemsInChunks(
+  tx: Tx,
+  tenantId: string,
+  asOf: CalendarDate,
+  dueOnOrBefore: CalendarDate,
+  customersPerChunk: number,
+  onChunk: (items: OpenItem[]) => Promise<void> | void,
+): Promise<number> {
+  await sql`SET LOCAL work_mem = '64MB'`.execute(tx);
+  await sql`DECLARE huikuan_open_items NO SCROLL CURSOR FOR ${customerRows(tenantId, asOf, dueOnOrBefore, null)}`.execute(
+    tx,
+  );
+  const stepSets = new Map<string, ReadonlySet<string>>();
+  let count = 0;
+  for (;;) {
+    const fetched =
+      await sql<CustomerRow>`FETCH ${sql.raw(String(customersPerChunk))} FROM huikuan_open_items`.execute(tx);
+    if (fetched.rows.length === 0) break;
+    const items = await itemsOf(tx, tenantId, fetched.rows, stepSets);
+    count += items.length;
+    await onChunk(items);
+  }
+  await sql`CLOSE huikuan_open_items`.execute(tx);
+  return count;
+}
+
+/** The statement: one row per customer with open items (see CustomerRow). */
+function customerRows(
+  tenantId: string,
+  asOf: CalendarDate,
+  dueOnOrBefore: CalendarDate,
+  invoiceIds: readonly string[] | null,
+) {
+  const only =
+    invoiceIds === null ? sql<boolean>`true` : sql<boolean>`i.invoice_id = ANY(${[...invoiceIds]}::uuid[])`;
   const inOrder = sql`ORDER BY o.number COLLATE "C", o.id`;
-  const result = await sql<CustomerRow>`
+  return sql<CustomerRow>`
     ${openItemsCte(tenantId, asOf, 'due_date', {
       scope: { kind: 'all' },
       restrict: sql<boolean>`i.due_date <= ${dueOnOrBefore}::date AND ${only}`,
@@ -81,24 +127,31 @@ export async function openItemsAsOf(
       GROUP BY o.customer_id
     ) c
     LEFT JOIN dunning_customer_done_steps d
-      ON d.tenant_id = ${tenantId} AND d.customer_id = c.customer_id`.execute(tx);
-  // The customers' details are read apart, once per customer.
+      ON d.tenant_id = ${tenantId} AND d.customer_id = c.customer_id`;
+}
+
+/** The rows' items, their customers read apart (once per customer) and put in code order. */
+async function itemsOf(
+  tx: Tx,
+  tenantId: string,
+  fetched: readonly CustomerRow[],
+  stepSets: Map<string, ReadonlySet<string>>,
+): Promise<OpenItem[]> {
   const customers = new Map(
     (
       await tx
         .selectFrom('customers')
         .select(['id', 'code', 'name', 'owner_user_id', 'segment'])
         .where('tenant_id', '=', tenantId)
-        .where(sql<boolean>`id = ANY(${result.rows.map((row) => row.customer_id)}::uuid[])`)
+        .where(sql<boolean>`id = ANY(${fetched.map((row) => row.customer_id)}::uuid[])`)
         .execute()
     ).map((customer) => [customer.id, customer]),
   );
   const codeOf = (row: CustomerRow) => customers.get(row.customer_id)?.code ?? '';
-  const rows = result.rows.sort(
+  const rows = [...fetched].sort(
     (a, b) => byCodePoint(codeOf(a), codeOf(b)) || byCodePoint(a.customer_id, b.customer_id),
   );
   const items: OpenItem[] = [];
-  const stepSets = new Map<string, ReadonlySet<string>>();
   for (const row of rows) {
     const customer = customers.get(row.customer_id);
     if (!customer) throw new Error(`customer ${row.customer_id} of open invoices not found`);

@@ -145,26 +145,31 @@ export function planBatch(context: RunContext, items: readonly OpenItem[]): Batc
 
 /**
  * Each customer's chased overdue items from the run's snapshot, worked out the first time an executor asks for that
- * customer (a letter or a 律师函 request lists them). The snapshot holds every open item of the run however it is
- * cut into batches, so a customer whose items straddle two batches gets the same list in both.
+ * customer (a letter or a 律师函 request lists them). The snapshot's items are added as they are read (whole
+ * customers at a time); the snapshot holds every open item of the run however it is cut into batches, so a customer
+ * whose items straddle two batches gets the same list in both.
  */
-export function chasedItemsIndex(
-  context: RunContext,
-  items: readonly OpenItem[],
-): (customerId: string) => readonly ChasedItem[] {
+export function chasedItemsIndex(context: RunContext): {
+  add: (items: readonly OpenItem[]) => void;
+  of: (customerId: string) => readonly ChasedItem[];
+} {
   const byCustomer = new Map<string, OpenItem[]>();
-  for (const item of items) {
-    const list = byCustomer.get(item.customerId);
-    if (list) list.push(item);
-    else byCustomer.set(item.customerId, [item]);
-  }
   const known = new Map<string, readonly ChasedItem[]>();
-  return (customerId) => {
-    const cached = known.get(customerId);
-    if (cached) return cached;
-    const chased = chasedOverdue(context, byCustomer.get(customerId) ?? []);
-    known.set(customerId, chased);
-    return chased;
+  return {
+    add: (items) => {
+      for (const item of items) {
+        const list = byCustomer.get(item.customerId);
+        if (list) list.push(item);
+        else byCustomer.set(item.customerId, [item]);
+      }
+    },
+    of: (customerId) => {
+      const cached = known.get(customerId);
+      if (cached) return cached;
+      const chased = chasedOverdue(context, byCustomer.get(customerId) ?? []);
+      known.set(customerId, chased);
+      return chased;
+    },
   };
 }
 

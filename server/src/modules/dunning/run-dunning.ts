@@ -8,7 +8,7 @@ import {
   type ExecutionSupport,
   type RecordedAction,
 } from './execute-actions';
-import { openItemsAsOf, type OpenItem } from './open-items';
+import { openItemsAsOf, openItemsInChunks, type OpenItem } from './open-items';
 import {
   chasedItemsIndex,
   loadRunContext,
@@ -21,10 +21,10 @@ import {
 /**
  * A dunning run: every open item of one organization as of a date. The run reads the open items with the steps already
  * done for each in one set-based statement (a consistent snapshot: a receipt recorded during the run's seconds is seen
- * by the next run), then works in batches of about 5,000 items that never split a customer, two in flight at once on
- * PostgreSQL, one transaction each for a batch with anything due: plan (pure), the steps' executors, one INSERT of
- * the actions (grouped per customer and step; the done-steps trigger refuses a step recorded twice for an invoice)
- * and the run's progress. A crash loses at most the batches in flight; starting again reads what was recorded and
+ * by the next run), through a cursor, and works on them as they come, in batches of about 5,000 items that never
+ * split a customer, two in flight at once on PostgreSQL, one transaction each for a batch with anything due: plan
+ * (pure), the steps' executors, one INSERT of the actions (grouped per customer and step; the done-steps trigger
+ * refuses a step recorded twice for an invoice) and the run's progress. A crash loses at most the batches in flight; starting again reads what was recorded and
  * skips it, so nothing is sent twice and nothing is lost.
  */
 
@@ -35,6 +35,8 @@ export const DEFAULT_BATCH_SIZE = 5000;
  * idle). The embedded database has one connection: one at a time there.
  */
 export const DEFAULT_LANES = 2;
+/** Customers per fetch of the run's snapshot: about 28,000 open items (six batches) at the benchmark's size. */
+const CUSTOMERS_PER_CHUNK = 1000;
 /** How often a run that commits nothing (every batch already done) still writes its progress and heartbeat. */
 const PROGRESS_EVERY_MS = 1000;
 const MAX_STORED_ERRORS = 100;
@@ -47,6 +49,8 @@ export type RunOptions = {
   batchSize?: number;
   /** Batches in flight at once (default: DEFAULT_LANES on PostgreSQL, 1 on the embedded database). */
   lanes?: number;
+  /** Customers per fetch of the snapshot (default: CUSTOMERS_PER_CHUNK). */
+  customersPerChunk?: number;
   /** Collect every fired action in the result (the CLI prints them); off for the scheduled run. */
   shouldCollectActions?: boolean;
   onProgress?: (progress: RunProgress) => void;
@@ -166,41 +170,66 @@ export async function executeRun(
   let total = 0;
   try {
     const snapshotStarted = performance.now();
-    const { context, items } = await db.tenant(tenantId, async (tx) => {
-      const loaded = await loadRunContext(tx, tenantId, asOf);
-      const open = await openItemsAsOf(tx, tenantId, asOf, loaded.dueOnOrBefore);
-      await tx
-        .updateTable('dunning_runs')
-        .set({ total_count: open.length, heartbeat_at: sql<Date>`now()` })
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', runId)
-        .execute();
-      return { context: loaded, items: open };
-    });
-    options.onPhase?.('snapshot', performance.now() - snapshotStarted);
-    total = items.length;
-    options.onProgress?.({ total, done: 0, fired: 0 });
+    const context = await db.tenant(tenantId, (tx) => loadRunContext(tx, tenantId, asOf));
+    const chased = chasedItemsIndex(context);
     const support: ExecutionSupport = {
-      customerItems: chasedItemsIndex(context, items),
+      customerItems: chased.of,
       ...(options.onPhase ? { onPhase: options.onPhase } : {}),
     };
     const shared: RunShared = { context, support };
+    const queue = new BatchQueue<OpenItem[]>();
+    const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+    const customersPerChunk = options.customersPerChunk ?? CUSTOMERS_PER_CHUNK;
+    // The snapshot is read a chunk of customers at a time in its own transaction, and its batches start as their
+    // chunk arrives (PostgreSQL builds the next chunk's arrays meanwhile). The embedded database has one connection:
+    // there the snapshot is read whole first.
+    const snapshot = db
+      .tenant(tenantId, (tx) =>
+        openItemsInChunks(tx, tenantId, asOf, context.dueOnOrBefore, customersPerChunk, async (items) => {
+          // The run's total grows by each chunk before any of its batches can count itself done (done ≤ total):
+          // committed at once on PostgreSQL, where batches run meanwhile; in the snapshot's own transaction on the
+          // embedded database, whose one connection it holds.
+          if (db.kind === 'postgres') {
+            await db.tenant(tenantId, (progressTx) => addToTotal(progressTx, tenantId, runId, items.length));
+          } else await addToTotal(tx, tenantId, runId, items.length);
+          chased.add(items);
+          total += items.length;
+          for (const batch of customerBatches(items, batchSize)) queue.push(batch);
+          options.onProgress?.({ total, done: tally.done, fired: tally.fired });
+        }),
+      )
+      .then(
+        () => {
+          options.onPhase?.('snapshot', performance.now() - snapshotStarted);
+          queue.close();
+        },
+        (error: unknown) => {
+          queue.close();
+          throw error;
+        },
+      );
+    if (db.kind !== 'postgres') await snapshot;
     let batches = 0;
     // A test's hook after a batch holds back the batches not started yet (it stops a run in the middle).
     let hooks = Promise.resolve();
-    await inLanes(
-      customerBatches(items, options.batchSize ?? DEFAULT_BATCH_SIZE),
-      options.lanes ?? (db.kind === 'postgres' ? DEFAULT_LANES : 1),
-      async (batch) => {
-        await hooks;
-        await runBatch(db, tenantId, runId, shared, batch, tally, options);
-        batches += 1;
-        options.onProgress?.({ total, done: tally.done, fired: tally.fired });
-        const done = batches;
-        hooks = hooks.then(() => options.afterBatch?.(done));
-        await hooks;
-      },
-    );
+    try {
+      await inLanes(
+        () => queue.next(),
+        options.lanes ?? (db.kind === 'postgres' ? DEFAULT_LANES : 1),
+        async (batch) => {
+          await hooks;
+          await runBatch(db, tenantId, runId, shared, batch, tally, options);
+          batches += 1;
+          options.onProgress?.({ total, done: tally.done, fired: tally.fired });
+          const done = batches;
+          hooks = hooks.then(() => options.afterBatch?.(done));
+          await hooks;
+        },
+      );
+    } finally {
+      // Its failure is the run's, after the batches in flight have ended.
+      await snapshot;
+    }
     await finishRun(db, tenantId, runId, 'succeeded', null, tally);
     return resultOf(runId, asOf, 'succeeded', total, tally);
   } catch (error) {
@@ -249,22 +278,46 @@ export function customerBatches<T extends { customerId: string }>(items: readonl
   return batches;
 }
 
+/** Batches handed from the snapshot's reader to the lanes: `next` waits for one, or answers null once closed. */
+class BatchQueue<T> {
+  private readonly ready: T[] = [];
+  private readonly waiting: ((batch: T | null) => void)[] = [];
+  private isClosed = false;
+
+  push(batch: T): void {
+    const waiter = this.waiting.shift();
+    if (waiter) waiter(batch);
+    else this.ready.push(batch);
+  }
+
+  close(): void {
+    this.isClosed = true;
+    for (const waiter of this.waiting.splice(0)) waiter(null);
+  }
+
+  next(): Promise<T | null> {
+    if (this.ready.length > 0) return Promise.resolve(this.ready.shift() as T);
+    if (this.isClosed) return Promise.resolve(null);
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+}
+
 /**
- * Runs `work` over the batches with at most `lanes` of them in flight, each in its own transaction on its own
- * connection. Batches never split a customer, so two in flight never touch the same customer's rows (its visit, its
- * request, its hold). Waits for every batch in flight before it answers, also when one fails.
+ * Runs `work` over the batches `next` hands out, with at most `lanes` of them in flight, each in its own
+ * transaction on its own connection. Batches never split a customer, so two in flight never touch the same
+ * customer's rows (its visit, its request, its hold). Waits for every batch in flight before it answers, also when
+ * one fails.
  */
 async function inLanes<T>(
-  batches: readonly T[],
+  next: () => Promise<T | null>,
   lanes: number,
   work: (batch: T) => Promise<void>,
 ): Promise<void> {
-  let next = 0;
   const state: { failure: Error | null } = { failure: null };
   const lane = async (): Promise<void> => {
-    while (state.failure === null && next < batches.length) {
-      const batch = batches[next] as T;
-      next += 1;
+    while (state.failure === null) {
+      const batch = await next();
+      if (batch === null || state.failure !== null) return;
       await work(batch).catch((error: unknown) => {
         state.failure ??= error instanceof Error ? error : new Error(String(error));
       });
@@ -441,6 +494,12 @@ async function processItems(
   };
   await addProgress(tx, tenantId, runId, addDelta(delta, alsoWrite), null);
   return { executed, paused: plan.pausedItems };
+}
+
+async function addToTotal(tx: Tx, tenantId: string, runId: string, items: number): Promise<void> {
+  await sql`
+    UPDATE dunning_runs SET total_count = total_count + ${items}, heartbeat_at = now()
+    WHERE tenant_id = ${tenantId} AND id = ${runId}`.execute(tx);
 }
 
 /**
