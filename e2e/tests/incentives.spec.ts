@@ -10,6 +10,7 @@ import {
 } from '@playwright/test';
 import ExcelJS from 'exceljs';
 import {
+  clickInDialog,
   allowOldOverdue,
   inviteSalesperson,
   issueInvoice,
@@ -115,7 +116,7 @@ async function recordAndSplitReceipt(page: Page) {
   await page.getByTestId('receipt-save').click();
   await page.waitForURL(/\/receipts\/[0-9a-f-]{36}$/);
   await page.getByTestId('receipt-confirm').click();
-  await page.getByTestId('receipt-confirm-submit').click();
+  await clickInDialog(page, 'receipt-confirm-submit');
   await expect(page.getByTestId('receipt-status')).toContainText('已确认');
   await page.getByTestId('allocate-open').click();
   const dialog = page.getByRole('dialog');

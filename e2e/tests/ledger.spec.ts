@@ -1,4 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { clickInDialog } from './support/journey';
 
 /**
  * The receivables journey of issue 3: create a customer, a contract with a three-node payment plan, issue invoices,
@@ -105,7 +106,7 @@ async function issueInvoice(page: Page, number: string, unitPrice: string, expec
   await page.getByTestId('invoice-save').click();
   await page.waitForURL(/\/invoices\/[0-9a-f-]{36}$/);
   await page.getByTestId('invoice-issue').click();
-  await page.getByTestId('invoice-issue-confirm').click();
+  await clickInDialog(page, 'invoice-issue-confirm');
   await expect(page.getByTestId('invoice-status')).toContainText('已开具');
   await expect(page.getByTestId('invoice-total')).toContainText(expectedTotal);
   await expect(page.getByTestId('invoice-open-amount')).toContainText(expectedTotal);
@@ -120,7 +121,7 @@ async function recordAndSplitReceipt(page: Page) {
   await page.getByTestId('receipt-save').click();
   await page.waitForURL(/\/receipts\/[0-9a-f-]{36}$/);
   await page.getByTestId('receipt-confirm').click();
-  await page.getByTestId('receipt-confirm-submit').click();
+  await clickInDialog(page, 'receipt-confirm-submit');
   await expect(page.getByTestId('receipt-status')).toContainText('已确认');
   await page.getByTestId('allocate-open').click();
   await page.getByTestId('allocation-amount-INV-001').fill('22600');

@@ -124,3 +124,15 @@ export async function pickOption(page: Page, select: Locator, optionText: string
   await expect(dropdown).not.toHaveClass(/ant-slide-up-(appear|enter)/);
   await dropdown.locator('.ant-select-item-option').filter({ hasText: optionText }).first().click();
 }
+
+/**
+ * Clicks a button of an antd dialog once the dialog has finished zooming in: a click while it still grows can land
+ * on nothing (CI once left 开具发票 open after its 开具 button was clicked, on a loaded machine).
+ */
+export async function clickInDialog(page: Page, testId: string): Promise<void> {
+  const button = page.getByTestId(testId);
+  const dialog = page.getByRole('dialog').filter({ has: button });
+  await expect(dialog).toBeVisible();
+  await expect(dialog).not.toHaveClass(/ant-zoom-(appear|enter)/);
+  await button.click();
+}
