@@ -270,7 +270,7 @@ function ladderTasks(spec: TaskSpec): GroupStepExecutor {
       tenantId,
       groups.map((group) => ({
         activityId: taskOf(group),
-        invoiceIds: group.actions.map((action) => action.invoice.id),
+        invoiceIds: group.invoiceIds,
       })),
     );
     const creators = new Set(toCreate.map((context) => context.actionId));
@@ -280,7 +280,7 @@ function ladderTasks(spec: TaskSpec): GroupStepExecutor {
         refId: taskOf(group),
         detail: JOINED_DETAIL,
       };
-      const isCreator = creators.has(group.actions[0]?.actionId ?? '');
+      const isCreator = creators.has(group.first.actionId);
       return { first: isCreator ? { outcome: 'created', refId: taskOf(group) } : joined, others: joined };
     });
   };

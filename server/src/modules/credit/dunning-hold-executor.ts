@@ -18,10 +18,12 @@ export async function placeDunningCreditHolds(
 ): Promise<DunningGroupOutcome[]> {
   const first = groups[0];
   if (!first) return [];
-  const actions = groups.map((group) => group.actions);
-  const invoices = raggedUuidParams(actions, (action) => action.invoice.id);
+  const invoices = raggedUuidParams(
+    groups.map((group) => group.invoiceIds),
+    (id) => id,
+  );
   // The action ids in the same flat order as the invoices, so the invoices' bounds slice both.
-  const actionIds = uuidArrayParam(actions.flat().map((action) => action.actionId));
+  const actionIds = uuidArrayParam(groups.flatMap((group) => group.actions.map((action) => action.actionId)));
   const result = await sql<{ id: string }>`
     INSERT INTO dunning_credit_hold_sets (tenant_id, customer_id, placed_on, invoice_ids, action_ids)
     SELECT ${first.tenantId}::uuid, h.customer_id, ${first.asOf}::date, (${invoices.ids}::uuid[])[h.lo:h.hi],

@@ -18,6 +18,7 @@ import {
   type ChasedItem,
   type DunningActionContext,
   type DunningActionOutcome,
+  type DunningGroupAction,
   type DunningGroupOutcome,
   type DunningStepGroup,
 } from './step-registry';
@@ -179,7 +180,9 @@ type SharedParts = {
 
 /**
  * Builds what executors see. The step and customer parts are made once per step and customer and shared (they are
- * read-only to executors); only the invoice part is per action.
+ * read-only to executors); only the invoice part is per action. A group's actions are made only if its executor reads
+ * them: the group executors of a catch-up run's 800,000 visits, reviews, requests and holds need each group's first
+ * action and its invoice ids, and making the rest was about 0.5 s of this process's CPU and its garbage.
  */
 function sharedParts(
   tx: Tx,
@@ -191,7 +194,7 @@ function sharedParts(
   const steps = new Map<string, DunningActionContext['step']>();
   const customers = new Map<string, DunningActionContext['customer']>();
   const itemsOf = support.customerItems;
-  const groupPart = (group: ActionGroup): Omit<DunningStepGroup, 'actions'> => {
+  const groupPart = (group: ActionGroup): Omit<DunningStepGroup, 'first' | 'invoiceIds' | 'actions'> => {
     const { item, step } = group.first;
     let stepPart = steps.get(step.id);
     if (!stepPart) {
@@ -229,13 +232,22 @@ function sharedParts(
     daysOverdue: member.daysOverdue,
   });
   return {
-    stepGroup: (group) => ({
-      ...groupPart(group),
-      actions: group.members.map((member, index) => ({
-        actionId: actionIdOf(group.id, index),
-        invoice: invoiceOf(member),
-      })),
-    }),
+    stepGroup: (group) => {
+      const members = group.members;
+      let actions: DunningGroupAction[] | undefined;
+      return {
+        ...groupPart(group),
+        first: { actionId: actionIdOf(group.id, 0), invoice: invoiceOf(group.first) },
+        invoiceIds: members.map((member) => member.item.invoiceId),
+        get actions() {
+          actions ??= members.map((member, index) => ({
+            actionId: actionIdOf(group.id, index),
+            invoice: invoiceOf(member),
+          }));
+          return actions;
+        },
+      };
+    },
     contexts: (group) => {
       const part = groupPart(group);
       return group.members.map((member, index) => ({

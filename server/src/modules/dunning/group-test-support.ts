@@ -1,4 +1,5 @@
 import {
+  groupOfActions,
   outcomesOfGroup,
   type DunningActionContext,
   type DunningActionOutcome,
@@ -16,21 +17,26 @@ export async function runAsGroups(
   executor: GroupStepExecutor,
   contexts: readonly DunningActionContext[],
 ): Promise<DunningActionOutcome[]> {
-  const groups: (DunningStepGroup & { actions: DunningGroupAction[] })[] = [];
-  const byCustomer = new Map<string, DunningStepGroup & { actions: DunningGroupAction[] }>();
+  type Collected = {
+    shared: Omit<DunningStepGroup, 'first' | 'invoiceIds' | 'actions'>;
+    actions: DunningGroupAction[];
+  };
+  const collected: Collected[] = [];
+  const byCustomer = new Map<string, Collected>();
   const place: { group: number; index: number }[] = [];
   for (const context of contexts) {
     const { actionId, invoice, ...shared } = context;
     const key = `${context.runId}|${context.customer.id}|${context.step.kind}|${context.step.offsetDays}`;
     let group = byCustomer.get(key);
     if (!group) {
-      group = { ...shared, actions: [] };
+      group = { shared, actions: [] };
       byCustomer.set(key, group);
-      groups.push(group);
+      collected.push(group);
     }
-    place.push({ group: groups.indexOf(group), index: group.actions.length });
+    place.push({ group: collected.indexOf(group), index: group.actions.length });
     group.actions.push({ actionId, invoice });
   }
+  const groups = collected.map((group) => groupOfActions(group.shared, group.actions));
   const answers = await executor(groups);
   const outcomes = answers.map((answer, index) =>
     outcomesOfGroup(answer, groups[index]?.actions.length ?? 0),

@@ -13,6 +13,7 @@ export {
   registerRunFollowUp,
   registerGroupStepExecutor,
   singleOfGroup,
+  groupOfActions,
   type ChasedItem,
   type DunningGroupOutcome,
   type DunningStepGroup,

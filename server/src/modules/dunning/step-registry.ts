@@ -83,9 +83,26 @@ export type DunningGroupAction = { actionId: string; invoice: DunningActionConte
  * make — one task, letter, request or hold per customer — and of how the run records them.
  */
 export type DunningStepGroup = Omit<DunningActionContext, 'actionId' | 'invoice'> & {
-  /** In the run's order; at least one. */
-  actions: readonly DunningGroupAction[];
+  /** The group's first action: the one that makes the customer's task, letter, request or hold. */
+  first: DunningGroupAction;
+  /** Every action's invoice id, in the run's order. */
+  invoiceIds: readonly string[];
+  /**
+   * Every action, in the run's order, the first included. A run builds them only when an executor reads them: most
+   * need only `first` and `invoiceIds`, and a catch-up run's groups hold a million actions.
+   */
+  readonly actions: readonly DunningGroupAction[];
 };
+
+/** A group of these actions (at least one), for callers that have them all at hand. */
+export function groupOfActions(
+  shared: Omit<DunningStepGroup, 'first' | 'invoiceIds' | 'actions'>,
+  actions: readonly DunningGroupAction[],
+): DunningStepGroup {
+  const [first] = actions;
+  if (!first) throw new Error('a dunning step group without actions');
+  return { ...shared, first, invoiceIds: actions.map((action) => action.invoice.id), actions };
+}
 
 /**
  * What a group executor answers: one outcome for the group's first action and one for all the others (the first
@@ -118,10 +135,18 @@ export function outcomesOfGroup(outcome: DunningGroupOutcome, size: number): Dun
 
 /** A group's first action as a single action's context (the one that makes the customer's task or letter). */
 export function firstContextOf(group: DunningStepGroup): DunningActionContext {
-  const [first] = group.actions;
-  if (!first) throw new Error('a dunning step group without actions');
-  const { actions: _actions, ...shared } = group;
-  return { ...shared, actionId: first.actionId, invoice: first.invoice };
+  const { tx, tenantId, runId, asOf, step, customer, customerItems, first } = group;
+  return {
+    tx,
+    tenantId,
+    runId,
+    asOf,
+    step,
+    customer,
+    ...(customerItems ? { customerItems } : {}),
+    actionId: first.actionId,
+    invoice: first.invoice,
+  };
 }
 
 /**
@@ -131,7 +156,7 @@ export function firstContextOf(group: DunningStepGroup): DunningActionContext {
 export function singleOfGroup(executor: GroupStepExecutor): StepExecutor {
   return async (context) => {
     const { actionId, invoice, ...shared } = context;
-    const [outcome] = await executor([{ ...shared, actions: [{ actionId, invoice }] }]);
+    const [outcome] = await executor([groupOfActions(shared, [{ actionId, invoice }])]);
     if (!outcome) throw new Error('the group executor answered nothing');
     const [first] = outcomesOfGroup(outcome, 1);
     if (!first) throw new Error('the group executor answered no outcome');

@@ -228,7 +228,7 @@ export const requestLawyerLetters: GroupStepExecutor = async (groups) => {
       return { first: skipped, others: skipped };
     }
     const joined: DunningActionOutcome = { outcome: 'pending_approval', refId, detail: ONE_PER_RUN };
-    const isFiler = filers.has(group.actions[0]?.actionId ?? '');
+    const isFiler = filers.has(group.first.actionId);
     return { first: isFiler ? { outcome: 'pending_approval', refId } : joined, others: joined };
   });
 };

@@ -108,7 +108,7 @@ export const queueDunningLetters: GroupStepExecutor = async (groups) => {
     const refId = known.get(stepKey('dunning', group));
     if (refId === undefined) throw new Error(`no letter for ${stepKey('dunning', group)}`);
     const included: DunningActionOutcome = { outcome: 'queued', refId, detail: INCLUDED_DETAIL };
-    const asker = askers.get(group.actions[0]?.actionId ?? '');
+    const asker = askers.get(group.first.actionId);
     if (!asker) return { first: included, others: included };
     const detail = `${asker.kind} rendered after the run: ${asker.invoiceCount} invoice(s)`;
     return { first: { outcome: 'queued', refId, detail }, others: included };
