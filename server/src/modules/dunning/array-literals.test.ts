@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/test-app';
-import { raggedUuidParams, uuidArrayParam } from './array-literals';
+import { flatArrayLiteral, raggedUuidParams, uuidArrayParam } from './array-literals';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -52,5 +52,39 @@ describe('binary uuid arrays', () => {
         ORDER BY r.n`.execute(tx),
     );
     expect(result.rows.map((row) => row.ids)).toEqual(rows);
+  });
+
+  it('slice a flat literal of the rows’ members with the same bounds, each row its own dates and amounts', async () => {
+    const rows = [
+      [
+        { due: '2026-01-31', minor: 9007199254740993n },
+        { due: '2026-02-28', minor: 1n },
+      ],
+      [{ due: '2025-12-01', minor: 250n }],
+      [
+        { due: '2026-03-01', minor: 7n },
+        { due: '2026-03-02', minor: 8n },
+        { due: '2026-03-03', minor: 9n },
+      ],
+    ];
+    const bounds = raggedUuidParams(rows, () => randomUUID());
+    const dues = flatArrayLiteral(rows, (member) => member.due);
+    const amounts = flatArrayLiteral(rows, (member) => member.minor);
+    expect(amounts).toBe('{9007199254740993,1,250,7,8,9}');
+    const result = await t.db.system((tx) =>
+      sql<{ dues: string[]; amounts: string[] }>`
+        SELECT (${dues}::date[])[r.lo:r.hi]::text[] AS dues, (${amounts}::bigint[])[r.lo:r.hi]::text[] AS amounts
+        FROM unnest(${bounds.lo}::int[], ${bounds.hi}::int[]) WITH ORDINALITY AS r (lo, hi, n)
+        ORDER BY r.n`.execute(tx),
+    );
+    expect(result.rows).toEqual(
+      rows.map((row) => ({
+        dues: row.map((member) => member.due),
+        amounts: row.map((member) => member.minor.toString()),
+      })),
+    );
+    expect(() => flatArrayLiteral([['2026-01-01', 'x,y']], (member) => member)).toThrow(
+      /Not a plain array element/,
+    );
   });
 });

@@ -43,23 +43,23 @@ export function textArrayLiteral(values: readonly (string | null)[]): string {
 }
 
 /**
- * A ragged array of arrays, as PostgreSQL cannot hold one: a text array of array literals, one per row, that the
- * statement casts back (`g.ids::uuid[]`). `pick` reads each member of each row once.
+ * A ragged array's members, every row's after the previous row's, as one flat array literal: the statement takes a
+ * row's members as a slice with the bounds raggedUuidParams gives for the same rows (`($1::date[])[r.lo:r.hi]`), so
+ * PostgreSQL parses each member once, where a text array of one literal per row is parsed twice. `pick` reads each
+ * member of each row once.
  */
-export function nestedArrayLiteral<T>(
+export function flatArrayLiteral<T>(
   rows: readonly (readonly T[])[],
   pick: (member: T) => string | number | bigint,
 ): string {
   let literal = '{';
-  for (let row = 0; row < rows.length; row += 1) {
-    if (row > 0) literal += ',';
-    literal += '"{';
-    const members = rows[row] ?? [];
-    for (let index = 0; index < members.length; index += 1) {
-      if (index > 0) literal += ',';
-      literal += plainElement(pick(members[index] as T));
+  let isFirst = true;
+  for (const members of rows) {
+    for (const member of members) {
+      if (!isFirst) literal += ',';
+      isFirst = false;
+      literal += plainElement(pick(member));
     }
-    literal += '}"';
   }
   return `${literal}}`;
 }

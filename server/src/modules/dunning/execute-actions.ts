@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import type { Tx } from '../../platform/db';
 import {
   arrayLiteral,
-  nestedArrayLiteral,
+  flatArrayLiteral,
   nestedTextArrayLiteral,
   raggedUuidParams,
   textArrayLiteral,
@@ -315,9 +315,10 @@ type Outcome = DunningActionOutcome | { outcome: 'recorded'; refId?: undefined; 
 
 /**
  * One INSERT for the whole batch, one row per group: each column an array with one element per group. The members'
- * invoice ids go as one flat binary array that each group slices; their due dates, amounts and outcomes as arrays of
- * array literals (one per group) that PostgreSQL reads back into the row's arrays, ready-made here because the
- * driver would escape each of 20,000 elements one by one. Nothing needs sorting or aggregating on the server.
+ * invoice ids go as one flat binary array that each group slices, their due dates and amounts as flat array literals
+ * sliced the same way, and their outcomes as arrays of array literals (one per group) that PostgreSQL reads back into
+ * the row's arrays; literals are ready-made here because the driver would escape each of 20,000 elements one by one.
+ * Nothing needs sorting or aggregating on the server.
  */
 async function insertActionGroups(
   tx: Tx,
@@ -344,9 +345,10 @@ async function insertActionGroups(
       other_outcome, other_ref_id, other_detail, outcomes, ref_ids, details)
     SELECT ${tenantId}::uuid, g.id, ${runId}::uuid, g.customer_id, g.policy_id, g.step_id, g.kind,
       nullif(g.channel, ''), g.offset_days, ${asOf}::date, g.currency, (${invoices.ids}::uuid[])[g.lo:g.hi],
-      g.due_dates::date[],
-      g.chased_minor::bigint[], g.first_outcome, g.first_ref_id, g.first_detail, g.other_outcome, g.other_ref_id,
-      g.other_detail, g.outcomes::text[], g.ref_ids::text[], g.details::text[]
+      (${flatArrayLiteral(members, (a) => a.item.dueDate)}::date[])[g.lo:g.hi],
+      (${flatArrayLiteral(members, (a) => a.chasedMinor)}::bigint[])[g.lo:g.hi], g.first_outcome, g.first_ref_id,
+      g.first_detail, g.other_outcome, g.other_ref_id, g.other_detail, g.outcomes::text[], g.ref_ids::text[],
+      g.details::text[]
     FROM unnest(
       ${arrayLiteral(group((g) => g.id))}::uuid[],
       ${arrayLiteral(group((g) => g.first.item.customerId))}::uuid[],
@@ -358,13 +360,12 @@ async function insertActionGroups(
       ${arrayLiteral(group((g) => g.first.item.currency))}::text[],
       ${invoices.lo}::int[],
       ${invoices.hi}::int[],
-      ${nestedArrayLiteral(members, (a) => a.item.dueDate)}::text[],
-      ${nestedArrayLiteral(members, (a) => a.chasedMinor)}::text[],
       ${shared((o) => o.outcome, 'first')}::text[], ${shared((o) => o.refId, 'first')}::text[],
       ${shared(detail, 'first')}::text[], ${shared((o) => o.outcome, 'others')}::text[],
       ${shared((o) => o.refId, 'others')}::text[], ${shared(detail, 'others')}::text[],
       ${each((o) => o.outcome)}::text[], ${each((o) => o.refId)}::text[], ${each(detail)}::text[]
-    ) AS g (id, customer_id, policy_id, step_id, kind, channel, offset_days, currency, lo, hi, due_dates,
-      chased_minor, first_outcome, first_ref_id, first_detail, other_outcome, other_ref_id, other_detail,
-      outcomes, ref_ids, details)`.execute(tx);
+    ) AS g (id, customer_id, policy_id, step_id, kind, channel, offset_days, currency, lo, hi, first_outcome,
+      first_ref_id, first_detail, other_outcome, other_ref_id, other_detail, outcomes, ref_ids, details)`.execute(
+    tx,
+  );
 }
