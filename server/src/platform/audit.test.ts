@@ -32,7 +32,11 @@ describe('audit entries made by PostgreSQL', () => {
       requestId: 'dunning-run:1',
       ip: 'system',
     };
-    const image = auditImage('r', { money: ['amount_minor'], timestamps: ['created_at', 'done_at'] });
+    const image = auditImage('r', {
+      all: ['id', 'title', 'amount_minor', 'created_at', 'done_at'],
+      money: ['amount_minor'],
+      timestamps: ['created_at', 'done_at'],
+    });
     const { rows, entries } = await t.db.tenant(client.tenantId, async (tx) => {
       await sql`
         WITH source AS (${ROWS}), audited AS (${auditInsertedRows(actor, {
@@ -77,9 +81,13 @@ describe('audit entries made by PostgreSQL', () => {
   });
 
   it('refuses names that are not plain column names', () => {
-    expect(() => auditImage('r', { money: ['amount_minor); DROP TABLE x; --'] })).toThrow(
-      /not a column name/,
-    );
-    expect(() => auditImage('R', {})).toThrow(/not a column name/);
+    expect(() =>
+      auditImage('r', {
+        all: ['amount_minor); DROP TABLE x; --'],
+        money: ['amount_minor); DROP TABLE x; --'],
+      }),
+    ).toThrow(/not a column name/);
+    expect(() => auditImage('R', { all: ['id'] })).toThrow(/not a column name/);
+    expect(() => auditImage('r', { all: ['id'], money: ['amount_minor'] })).toThrow(/not among the columns/);
   });
 });

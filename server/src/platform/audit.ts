@@ -89,25 +89,37 @@ export function auditInsertedRows(
 const COLUMN_NAME = /^[a-z][a-z0-9_]*$/;
 
 /**
- * A row's image as recordAudit writes it (toAuditJson of the row as the driver reads it), made by PostgreSQL:
- * to_jsonb of the row, with its bigint money as exact strings and its timestamps as JavaScript's toISOString writes
- * them (milliseconds, truncated as the driver truncates them, and Z), so an entry reads the same whichever path
- * wrote it. `row` is the row's alias; the columns are the row's bigint and timestamptz columns. Only for tables
- * without secrets: recordAudit leaves out keys like `token_hash`; this keeps every column.
+ * A row's image as recordAudit writes it (toAuditJson of the row as the driver reads it), made by PostgreSQL: one
+ * jsonb_build_object over the row's columns, its bigint money as exact strings and its timestamps as JavaScript's
+ * toISOString writes them (milliseconds, truncated as the driver truncates them, and Z), so an entry reads the same
+ * whichever path wrote it. `row` is the row's alias; `columns.all` names every column of the table, in any order
+ * (each user's test compares an entry with its row as `SELECT *` reads it); `money` and `timestamps` are among them. Naming them rather than
+ * taking to_jsonb(row) and overwriting the money and timestamps: a catch-up run audits 34,000 tasks, and to_jsonb
+ * plus the merge cost 0.6 s of PostgreSQL's time against 0.42 s for this (measured in psql). Only for tables without
+ * secrets: recordAudit leaves out keys like `token_hash`; this keeps every column named.
  */
 export function auditImage(
   row: string,
-  columns: { money?: readonly string[]; timestamps?: readonly string[] },
+  columns: { all: readonly string[]; money?: readonly string[]; timestamps?: readonly string[] },
+  /** Keys the entry has beside the row's columns (e.g. the invoices a task was made for), by their SQL. */
+  extra: Readonly<Record<string, RawBuilder<unknown>>> = {},
 ): RawBuilder<unknown> {
-  const names = [row, ...(columns.money ?? []), ...(columns.timestamps ?? [])];
+  const money = new Set(columns.money ?? []);
+  const timestamps = new Set(columns.timestamps ?? []);
+  const names = [row, ...columns.all, ...money, ...timestamps];
   const wrong = names.find((name) => !COLUMN_NAME.test(name));
   if (wrong !== undefined) throw new Error(`not a column name: ${JSON.stringify(wrong)}`);
-  const pairs = [
-    ...(columns.money ?? []).map((column) => `'${column}', ${row}.${column}::text`),
-    ...(columns.timestamps ?? []).map(
-      (column) =>
-        `'${column}', to_char(${row}.${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
-    ),
-  ];
-  return sql.raw(`(to_jsonb(${row}) || jsonb_build_object(${pairs.join(', ')}))`);
+  const unknown = [...money, ...timestamps].find((name) => !columns.all.includes(name));
+  if (unknown !== undefined) throw new Error(`${unknown} is not among the columns of the image`);
+  const pairs = columns.all.map((column) => {
+    if (money.has(column)) return `'${column}', ${row}.${column}::text`;
+    if (timestamps.has(column)) {
+      return `'${column}', to_char(${row}.${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+    }
+    return `'${column}', ${row}.${column}`;
+  });
+  const extraPairs = Object.entries(extra).map(([key, value]) => sql`${sql.lit(key)}, ${value}`);
+  // PostgreSQL takes at most 100 arguments: 50 keys.
+  if (pairs.length + extraPairs.length > 50) throw new Error('an audit image of more than 50 keys');
+  return sql`jsonb_build_object(${sql.join([sql.raw(pairs.join(', ')), ...extraPairs])})`;
 }

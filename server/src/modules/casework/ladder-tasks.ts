@@ -170,10 +170,52 @@ function newActivities(
   return [task, confirmation];
 }
 
-const ACTIVITY_IMAGE = auditImage('i', {
-  money: ['expected_amount_minor'],
-  timestamps: ['done_at', 'created_at', 'updated_at'],
-});
+/**
+ * Every column of collection_activities, for the audit image. ladder-tasks.test.ts compares each entry with its row
+ * as `SELECT *` reads it, so a column the list misses fails there.
+ */
+const ACTIVITY_COLUMNS = [
+  'tenant_id',
+  'id',
+  'customer_id',
+  'kind',
+  'task_type',
+  'title',
+  'body',
+  'call_outcome',
+  'contact_name',
+  'next_step',
+  'next_step_on',
+  'planned_on',
+  'expected_amount_minor',
+  'currency',
+  'visit_result',
+  'occurred_on',
+  'assignee_user_id',
+  'assignee_role',
+  'due_on',
+  'done_at',
+  'done_by_user_id',
+  'done_note',
+  'parent_activity_id',
+  'dunning_action_id',
+  'created_by_user_id',
+  'created_at',
+  'updated_at',
+] as const;
+
+/** The row and the invoices it was created for, as insertActivity audits it. */
+const ACTIVITY_IMAGE = auditImage(
+  'i',
+  {
+    all: ACTIVITY_COLUMNS,
+    money: ['expected_amount_minor'],
+    timestamps: ['done_at', 'created_at', 'updated_at'],
+  },
+  {
+    invoiceIds: sql`CASE WHEN v.invoice_id IS NULL THEN '[]'::jsonb ELSE jsonb_build_array(v.invoice_id) END`,
+  },
+);
 
 /**
  * The new tasks and their audit entries (activity.task_created / visit_logged, as insertActivity writes them: the
@@ -187,8 +229,7 @@ async function insertActivities(tx: Tx, actor: AuditActor, rows: readonly Activi
     action: sql`'activity.' || CASE WHEN i.kind = 'task' THEN 'task_created' ELSE i.kind || '_logged' END`,
     entityType: 'collection_activity',
     entityId: sql`i.id::text`,
-    after: sql`${ACTIVITY_IMAGE} || jsonb_build_object('invoiceIds',
-      CASE WHEN v.invoice_id IS NULL THEN '[]'::jsonb ELSE jsonb_build_array(v.invoice_id) END)`,
+    after: ACTIVITY_IMAGE,
   });
   const result = await sql<{ n: number }>`
     WITH v AS (

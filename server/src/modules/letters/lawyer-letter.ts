@@ -131,7 +131,31 @@ function requestRow(request: NewRequest, locale: LetterLocale) {
   };
 }
 
+/**
+ * Every column of approval_requests, for the audit image. letters.test.ts compares the entry with the request as
+ * `SELECT *` reads it, so a column the list misses fails there.
+ */
+const REQUEST_COLUMNS = [
+  'tenant_id',
+  'id',
+  'kind',
+  'status',
+  'subject_type',
+  'subject_id',
+  'customer_id',
+  'amount_minor',
+  'currency',
+  'payload',
+  'reason',
+  'requested_by_user_id',
+  'decided_by_user_id',
+  'decided_at',
+  'decision_comment',
+  'created_at',
+] as const;
+
 const REQUEST_IMAGE = auditImage('r', {
+  all: REQUEST_COLUMNS,
   money: ['amount_minor'],
   timestamps: ['decided_at', 'created_at'],
 });
