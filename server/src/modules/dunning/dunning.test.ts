@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser, createTestApp, signUp, type Client, type TestApp } from '../../../test/support/test-app';
 import { assertCreditAllows, CreditRefusal } from '../credit/credit-check';
 import { seedCreditNote, seedCustomer, seedInvoice, seedVoid } from '../receipts/test-fixtures';
+import { openItemsAsOf, openItemsInChunks, type OpenItem } from './open-items';
 import { runDunningNow } from './start-run';
 import {
   registerBatchStepExecutor,
@@ -492,6 +493,59 @@ describe('open items as of an earlier date', () => {
     ]);
     const today = await finance.request('POST', '/api/dunning/preview', { asOf: '2026-02-20' });
     expect(today.json<DunningPreview>().actions.filter((action) => action.customer === 'PAST-1')).toEqual([]);
+  });
+});
+
+describe('the snapshot', () => {
+  it('reads any invoice number, exact amounts and ISO due dates, whatever the session’s DateStyle', async () => {
+    // An organization of its own: nothing else in this file sees these invoices.
+    const org = await signUp(t.app);
+    const customerId = await seedCustomer(t, org.tenantId, { code: 'SNAP-1' });
+    const seeded = [
+      { number: 'N,1;2', totalMinor: 9_007_199_254_740_993n, currency: 'CNY', dueDate: '2026-01-31' },
+      { number: 'N"3\\4', totalMinor: 1n, currency: 'USD', dueDate: '2025-12-01' },
+      { number: 'N\n5 ', totalMinor: 12_345_67n, currency: 'CNY', dueDate: '2026-02-28' },
+    ];
+    const ids = new Map<string, string>();
+    for (const invoice of seeded) {
+      ids.set(
+        invoice.number,
+        await seedInvoice(t, org.tenantId, { customerId, invoiceDate: '2025-11-01', ...invoice }),
+      );
+    }
+    const expected = [...seeded]
+      .sort((a, b) => (a.number < b.number ? -1 : 1))
+      .map((invoice) => ({
+        invoiceId: ids.get(invoice.number),
+        invoiceNumber: invoice.number,
+        customerCode: 'SNAP-1',
+        dueDate: invoice.dueDate,
+        currency: invoice.currency,
+        openMinor: invoice.totalMinor,
+      }));
+    const ofCustomer = (items: readonly OpenItem[]) =>
+      items
+        .filter((item) => item.customerId === customerId)
+        .map(({ invoiceId, invoiceNumber, customerCode, dueDate, currency, openMinor }) => ({
+          invoiceId,
+          invoiceNumber,
+          customerCode,
+          dueDate,
+          currency,
+          openMinor,
+        }));
+    const asOf = '2026-03-01' as CalendarDate;
+    const { whole, chunked } = await t.db.tenant(org.tenantId, async (tx) => {
+      await sql`SET LOCAL DateStyle = 'SQL, DMY'`.execute(tx);
+      const whole = await openItemsAsOf(tx, org.tenantId, asOf, asOf);
+      const chunked: OpenItem[] = [];
+      await openItemsInChunks(tx, org.tenantId, asOf, asOf, 2, (items) => {
+        chunked.push(...items);
+      });
+      return { whole, chunked };
+    });
+    expect(ofCustomer(whole)).toEqual(expected);
+    expect(ofCustomer(chunked)).toEqual(expected);
   });
 });
 
