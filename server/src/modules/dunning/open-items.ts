@@ -56,18 +56,13 @@ const DATE_LENGTH = 10;
 const DUE_DATE_AT = UUID_LENGTH + 1;
 const CURRENCY_AT = DUE_DATE_AT + DATE_LENGTH + 1;
 
-/** One packed item's fields; refuses anything that is not in the packed format. */
-function unpackItem(packed: string, customerCode: string): [string, CalendarDate, string, string] {
-  const amountSeparator = packed.indexOf(',', CURRENCY_AT);
-  if (packed[UUID_LENGTH] !== ',' || packed[CURRENCY_AT - 1] !== ',' || amountSeparator < 0) {
+/** Where a packed item's amount starts; refuses anything that is not in the packed format. */
+function amountAt(packed: string, customerCode: string): number {
+  const separator = packed.indexOf(',', CURRENCY_AT);
+  if (packed[UUID_LENGTH] !== ',' || packed[CURRENCY_AT - 1] !== ',' || separator < 0) {
     throw new Error(`open items of customer ${customerCode}: unreadable item ${JSON.stringify(packed)}`);
   }
-  return [
-    packed.slice(0, UUID_LENGTH),
-    packed.slice(DUE_DATE_AT, DUE_DATE_AT + DATE_LENGTH) as CalendarDate,
-    packed.slice(CURRENCY_AT, amountSeparator),
-    packed.slice(amountSeparator + 1),
-  ];
+  return separator + 1;
 }
 
 /**
@@ -189,31 +184,30 @@ async function itemsOf(
     const customer = customers.get(row.customer_id);
     if (!customer) throw new Error(`customer ${row.customer_id} of open invoices not found`);
     const [packed, numbers] = JSON.parse(row.items) as CustomerItems;
-    const fields = packed.split(';').map((item) => unpackItem(item, customer.code));
-    if (fields.length !== numbers.length) {
+    // Fields sliced straight out of each item: no array per item for 300,000 items.
+    const packedItems = packed.split(';');
+    if (packedItems.length !== numbers.length) {
       throw new Error(
-        `open items of customer ${customer.code}: ${fields.length} items, ${numbers.length} numbers`,
+        `open items of customer ${customer.code}: ${packedItems.length} items, ${numbers.length} numbers`,
       );
     }
-    const doneSteps = doneStepsOfItems(
-      row,
-      fields.map(([invoiceId]) => invoiceId),
-      stepSets,
-    );
-    fields.forEach(([invoiceId, dueDate, currency, openMinor], index) => {
+    const ids = packedItems.map((item) => item.slice(0, UUID_LENGTH));
+    const doneSteps = doneStepsOfItems(row, ids, stepSets);
+    packedItems.forEach((item, index) => {
+      const amountStart = amountAt(item, customer.code);
       // Missing money is an error, never zero (BigInt('') would be 0n).
-      if (!openMinor) throw new Error(`open item ${invoiceId}: no open amount`);
+      if (amountStart === item.length) throw new Error(`open item ${ids[index]}: no open amount`);
       items.push({
-        invoiceId,
+        invoiceId: ids[index] as string,
         invoiceNumber: numbers[index] as string,
         customerId: row.customer_id,
         customerCode: customer.code,
         customerName: customer.name,
         ownerUserId: customer.owner_user_id,
         segment: customer.segment,
-        dueDate,
-        currency,
-        openMinor: BigInt(openMinor),
+        dueDate: item.slice(DUE_DATE_AT, DUE_DATE_AT + DATE_LENGTH) as CalendarDate,
+        currency: item.slice(CURRENCY_AT, amountStart - 1),
+        openMinor: BigInt(item.slice(amountStart)),
         doneStepIds: doneSteps[index] ?? NO_STEPS,
       });
     });
