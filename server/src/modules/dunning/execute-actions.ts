@@ -182,7 +182,7 @@ type SharedParts = {
  * Builds what executors see. The step and customer parts are made once per step and customer and shared (they are
  * read-only to executors); only the invoice part is per action. A group's actions are made only if its executor reads
  * them: the group executors of a catch-up run's 800,000 visits, reviews, requests and holds need each group's first
- * action and its invoice ids, and making the rest was about 0.5 s of this process's CPU and its garbage.
+ * action and its invoice ids. (Alternated runs did not show node's CPU going down by it: bench/README.md.)
  */
 function sharedParts(
   tx: Tx,
