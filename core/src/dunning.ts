@@ -108,8 +108,13 @@ export function chasedMinorOf(openMinor: bigint, pauses: readonly ItemPause[]): 
 
 export type ItemEvaluation =
   /** Nothing left to chase (paid, or everything paused); `pausedBy` says why when it is paused. */
-  | { status: 'not_chased'; chasedMinor: 0n; pausedBy: ItemPause['reason'][]; heldBack: LadderStep[] }
-  | { status: 'chased'; chasedMinor: bigint; fire: LadderStep[]; superseded: LadderStep[] };
+  | {
+      status: 'not_chased';
+      chasedMinor: 0n;
+      pausedBy: ItemPause['reason'][];
+      heldBack: readonly LadderStep[];
+    }
+  | { status: 'chased'; chasedMinor: bigint; fire: readonly LadderStep[] };
 
 /**
  * The steps to fire for one item as of `asOf`: per family, the due step(s) with the latest offset, unless already
@@ -127,7 +132,9 @@ export function evaluateItem(
 ): ItemEvaluation {
   const overdueDays = daysOverdueOn(item.dueDate, asOf);
   const latest = latestDueOn(steps, overdueDays);
-  const candidates = latest.filter((step) => !item.doneStepIds.has(step.id));
+  // The remembered array itself when none of it is done (a run evaluates 300,000 items; read-only to callers).
+  const isAnyDone = latest.some((step) => item.doneStepIds.has(step.id));
+  const candidates = isAnyDone ? latest.filter((step) => !item.doneStepIds.has(step.id)) : latest;
   const chasedMinor = chasedMinorOf(item.openMinor, item.pauses);
   if (chasedMinor <= 0n) {
     return {
@@ -137,12 +144,24 @@ export function evaluateItem(
       heldBack: item.openMinor > 0n ? candidates : [],
     };
   }
-  // A step is due on `asOf` when its offset is at most the days overdue (dueDate + offset <= asOf): compared as
-  // numbers, not as dates, since a run evaluates 300,000 items.
-  const superseded = steps.filter(
+  return { status: 'chased', chasedMinor, fire: candidates };
+}
+
+/**
+ * The due steps the catch-up rule passes over for good as of `asOf` (not done, and not the latest of their family):
+ * what a preview or a test can show beside what fires. A step is due when its offset is at most the days overdue
+ * (dueDate + offset <= asOf), compared as numbers.
+ */
+export function supersededSteps(
+  steps: readonly LadderStep[],
+  item: { dueDate: CalendarDate; doneStepIds: ReadonlySet<string> },
+  asOf: CalendarDate,
+): LadderStep[] {
+  const overdueDays = daysOverdueOn(item.dueDate, asOf);
+  const latest = latestDueOn(steps, overdueDays);
+  return steps.filter(
     (step) => step.offsetDays <= overdueDays && !latest.includes(step) && !item.doneStepIds.has(step.id),
   );
-  return { status: 'chased', chasedMinor, fire: candidates, superseded };
 }
 
 /** Per family, every step whose offset is the greatest among the family's steps already due on `asOf`. */

@@ -270,27 +270,28 @@ function groupsOf(planned: readonly PlannedAction[]): ActionGroup[] {
   let customerId: string | null = null;
   let customerGroups: ActionGroup[] = [];
   let item: PlannedAction['item'] | null = null;
-  let itemSteps: PlannedAction['step'][] = [];
+  // Where the current item's actions start in `planned`: its steps so far are looked up there, not kept in an array
+  // per item (a catch-up batch plans 18,000 actions of 5,000 items).
+  let itemStart = 0;
   const items = new Set<PlannedAction['item']>();
-  for (const action of planned) {
+  for (let index = 0; index < planned.length; index += 1) {
+    const action = planned[index] as PlannedAction;
     if (action.item !== item) {
       item = action.item;
       if (items.has(item)) throw new Error(`invoice ${item.invoiceNumber} planned twice in one batch`);
       items.add(item);
-      itemSteps = [];
+      itemStart = index;
     }
-    if (itemSteps.includes(action.step)) {
-      throw new Error(`step ${action.step.kind} planned twice for invoice ${item.invoiceNumber}`);
+    for (let earlier = itemStart; earlier < index; earlier += 1) {
+      if (planned[earlier]?.step === action.step) {
+        throw new Error(`step ${action.step.kind} planned twice for invoice ${item.invoiceNumber}`);
+      }
     }
-    itemSteps.push(action.step);
     if (item.customerId !== customerId) {
       customerId = item.customerId;
       customerGroups = [];
     }
-    const currency = item.currency;
-    const group = customerGroups.find(
-      (entry) => entry.first.step === action.step && entry.first.item.currency === currency,
-    );
+    const group = groupOf(customerGroups, action);
     if (group) group.members.push(action);
     else {
       const created: ActionGroup = { id: newGroupId(), first: action, members: [action], outcome: null };
@@ -299,6 +300,14 @@ function groupsOf(planned: readonly PlannedAction[]): ActionGroup[] {
     }
   }
   return groups;
+}
+
+/** The current customer's group of the action's step and currency, if it has one yet. */
+function groupOf(customerGroups: readonly ActionGroup[], action: PlannedAction): ActionGroup | undefined {
+  for (const group of customerGroups) {
+    if (group.first.step === action.step && group.first.item.currency === action.item.currency) return group;
+  }
+  return undefined;
 }
 
 /** A group's outcome columns: the first action's and the others' when they share them, else one per action. */
