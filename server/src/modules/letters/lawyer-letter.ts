@@ -122,7 +122,7 @@ function requestRow(request: NewRequest, locale: LetterLocale) {
     customerId: context.customer.id,
     amountMinor: single ? items.reduce((sum, item) => sum + item.chasedMinor, 0n).toString() : null,
     currency: single ?? null,
-    payload: JSON.stringify(payload),
+    payload,
     reason:
       locale === 'zh-CN'
         ? `催收程序第 ${context.step.offsetDays} 天：${items.length} 张发票逾期未付（最长 ${maxDaysOverdue} 天），申请发送律师函`
@@ -174,6 +174,9 @@ async function fileRequests(
   if (requests.length === 0) return new Map();
   const rows = requests.map((request) => requestRow(request, locale));
   const text = (pick: (row: (typeof rows)[number]) => string | null) => textArrayLiteral(rows.map(pick));
+  // The payloads as one JSON array, which PostgreSQL parses once: as a text array of JSON texts each was quoted and
+  // escaped here and parsed twice there.
+  const payloads = JSON.stringify(rows.map((row) => row.payload));
   const audits = auditInsertedRows(dunningAuditActor(head.tenantId, head.runId), {
     from: sql`inserted r`,
     actorUserId: sql`r.requested_by_user_id`,
@@ -187,11 +190,11 @@ async function fileRequests(
       INSERT INTO approval_requests (tenant_id, kind, subject_type, subject_id, customer_id, amount_minor, currency,
         payload, reason, requested_by_user_id)
       SELECT ${head.tenantId}::uuid, 'lawyer_letter', 'customer', v.customer_id, v.customer_id, v.amount_minor,
-        v.currency, v.payload, v.reason, v.requester_id
+        v.currency, (${payloads}::jsonb) -> (v.n - 1)::int, v.reason, v.requester_id
       FROM unnest(${arrayLiteral(rows.map((row) => row.customerId))}::uuid[], ${text((row) => row.amountMinor)}::bigint[],
-        ${text((row) => row.currency)}::text[], ${text((row) => row.payload)}::jsonb[], ${text((row) => row.reason)}::text[],
+        ${text((row) => row.currency)}::text[], ${text((row) => row.reason)}::text[],
         ${arrayLiteral(rows.map((row) => row.requesterId))}::uuid[])
-        WITH ORDINALITY AS v (customer_id, amount_minor, currency, payload, reason, requester_id, n)
+        WITH ORDINALITY AS v (customer_id, amount_minor, currency, reason, requester_id, n)
       ORDER BY v.n
       RETURNING *
     ), audited AS (${audits}), keyed AS (
