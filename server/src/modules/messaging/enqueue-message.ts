@@ -3,6 +3,7 @@ import type { MessageChannel } from '@huikuan/core';
 import type { MessageSourceKind } from '@huikuan/core/contracts';
 import { sql } from 'kysely';
 import type { Tx } from '../../platform/db';
+import { arrayLiteral, textArrayLiteral } from '../dunning/array-literals';
 import { loadRecipientBook, ownerCc, recipientFromBook, type Recipient } from './recipients';
 
 /**
@@ -165,8 +166,11 @@ export async function enqueueMessage(tx: Tx, input: EnqueueMessageInput): Promis
 }
 
 async function insertMessages(tx: Tx, tenantId: string, rows: readonly NewRow[]): Promise<void> {
-  const column = (pick: (row: NewRow) => string | null | undefined) => rows.map((row) => pick(row) ?? '');
-  // Nullable columns travel as '' and become NULL again in SQL: arrays with NULLs are not portable to PGlite.
+  // Ready-made array literals: the driver would quote and escape each of a catch-up batch's elements one by one (the
+  // largest of its array allocations in a first run's profile). Nullable columns travel as '' and become NULL again
+  // in SQL.
+  const column = (pick: (row: NewRow) => string | null | undefined) =>
+    textArrayLiteral(rows.map((row) => pick(row) ?? ''));
   await sql`
     INSERT INTO outbound_messages (tenant_id, id, customer_id, invoice_id, channel, recipient, recipient_name, cc,
       subject, body_text, body_html, template_key, template_params, source_kind, source_id, status, attempts,
@@ -179,7 +183,7 @@ async function insertMessages(tx: Tx, tenantId: string, rows: readonly NewRow[])
       nullif(v.last_error, ''), nullif(v.provider_message_id, ''), nullif(v.created_by, '')::uuid,
       CASE WHEN v.status = 'sent' THEN now() END
     FROM unnest(
-      ${column((r) => r.id)}::uuid[], ${column((r) => r.input.customerId)}::text[],
+      ${arrayLiteral(rows.map((r) => r.id))}::uuid[], ${column((r) => r.input.customerId)}::text[],
       ${column((r) => r.input.invoiceId)}::text[], ${column((r) => r.input.channel)}::text[],
       ${column((r) => (r.recipient.ok ? r.recipient.address : null))}::text[],
       ${column((r) => r.recipient.name)}::text[], ${column((r) => r.cc)}::text[],

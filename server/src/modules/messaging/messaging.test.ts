@@ -340,6 +340,36 @@ describe('email', () => {
     await ok(admin.request('POST', `/api/messages/${first.messageId}/dismiss`));
   });
 
+  it('stores any text as given: quotes, backslashes, braces, commas and line breaks', async () => {
+    const source = { kind: 'letter' as const, id: randomUUID() };
+    const subject = '催款 "第 1 次", {NULL} \\ 到期';
+    const bodyText = 'Line 1\n"quoted" \\path\\ {a,b}\r\nNULL';
+    const bodyHtml = '<p class="x">{}</p>';
+    const { messageId } = await enqueue({
+      customerId: ids.customer,
+      channel: 'email',
+      subject,
+      bodyText,
+      bodyHtml,
+      source,
+    });
+    const stored = await t.db.tenant(admin.tenantId, (tx) =>
+      tx
+        .selectFrom('outbound_messages')
+        .select(['subject', 'body_text', 'body_html', 'template_key', 'source_id'])
+        .where('id', '=', messageId)
+        .executeTakeFirstOrThrow(),
+    );
+    expect(stored).toEqual({
+      subject,
+      body_text: bodyText,
+      body_html: bodyHtml,
+      template_key: null,
+      source_id: source.id,
+    });
+    await ok(admin.request('POST', `/api/messages/${messageId}/dismiss`));
+  });
+
   it('records a message with no recipient as failed with the reason, and sends it once the contact is fixed', async () => {
     const { messageId, status } = await enqueue({
       customerId: ids.bare,
