@@ -513,8 +513,9 @@ describe('the snapshot', () => {
         await seedInvoice(t, org.tenantId, { customerId, invoiceDate: '2025-11-01', ...invoice }),
       );
     }
+    // A customer's items come by due date (then number): what groups their actions into runs (memberLayout).
     const expected = [...seeded]
-      .sort((a, b) => (a.number < b.number ? -1 : 1))
+      .sort((a, b) => (a.dueDate < b.dueDate ? -1 : 1))
       .map((invoice) => ({
         invoiceId: ids.get(invoice.number),
         invoiceNumber: invoice.number,

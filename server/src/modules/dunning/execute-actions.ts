@@ -6,8 +6,8 @@ import {
   arrayLiteral,
   flatArrayLiteral,
   nestedTextArrayLiteral,
-  raggedUuidParams,
   textArrayLiteral,
+  uuidArrayParam,
 } from './array-literals';
 import type { PlannedAction } from './run-context';
 import {
@@ -93,7 +93,7 @@ export async function executeActions(
     if (hasExecutor) support.onPhase?.(`executor ${kind}`, performance.now() - started);
   }
   const started = performance.now();
-  if (groups.length > 0) await insertActionGroups(tx, tenantId, runId, asOf, groups);
+  if (groups.length > 0) await insertActionGroups(tx, tenantId, runId, asOf, planned, groups);
   support.onPhase?.('record actions', performance.now() - started);
   return executed(groups);
 }
@@ -323,21 +323,75 @@ function outcomeColumns(group: ActionGroup) {
 type Outcome = DunningActionOutcome | { outcome: 'recorded'; refId?: undefined; detail?: undefined };
 
 /**
+ * Where each group's members sit in the flat arrays of ids, due dates and amounts that the INSERT slices. The batch's
+ * items come first, once each, in planned order; a group whose members are consecutive items there takes that slice,
+ * and any other gets a copy of its members after them. Most groups are consecutive: a customer's items come by due
+ * date and a family's step falls on a band of days overdue, so a catch-up batch sends its 5,000 items once instead of
+ * the 18,000 members of their groups (an item is in up to four: visit, 律师函, review and hold).
+ */
+export function memberLayout(
+  planned: readonly PlannedAction[],
+  groups: readonly { members: readonly PlannedAction[] }[],
+): { members: PlannedAction[]; lo: number[]; hi: number[] } {
+  const members: PlannedAction[] = [];
+  const positions = new Map<PlannedAction['item'], number>();
+  for (const action of planned) {
+    if (positions.has(action.item)) continue;
+    positions.set(action.item, members.length);
+    members.push(action);
+  }
+  const lo: number[] = [];
+  const hi: number[] = [];
+  for (const group of groups) {
+    const start = isConsecutive(group.members, members, positions)
+      ? positions.get(group.members[0]!.item)!
+      : null;
+    if (start === null) {
+      lo.push(members.length + 1);
+      members.push(...group.members);
+      hi.push(members.length);
+    } else {
+      lo.push(start + 1);
+      hi.push(start + group.members.length);
+    }
+  }
+  return { members, lo, hi };
+}
+
+/** Whether the group's members are the items at consecutive places of the batch's list, with the same amounts. */
+function isConsecutive(
+  group: readonly PlannedAction[],
+  items: readonly PlannedAction[],
+  positions: ReadonlyMap<PlannedAction['item'], number>,
+): boolean {
+  const first = group[0];
+  const start = first ? positions.get(first.item) : undefined;
+  if (start === undefined) return false;
+  for (let index = 0; index < group.length; index += 1) {
+    const member = group[index] as PlannedAction;
+    const item = items[start + index];
+    if (item?.item !== member.item || item.chasedMinor !== member.chasedMinor) return false;
+  }
+  return true;
+}
+
+/**
  * One INSERT for the whole batch, one row per group: each column an array with one element per group. The members'
- * invoice ids go as one flat binary array that each group slices, their due dates and amounts as flat array literals
- * sliced the same way, and their outcomes as arrays of array literals (one per group) that PostgreSQL reads back into
- * the row's arrays; literals are ready-made here because the driver would escape each of 20,000 elements one by one.
- * Nothing needs sorting or aggregating on the server.
+ * invoice ids go as one flat binary array that each group slices (memberLayout: each item once where it can be),
+ * their due dates and amounts as flat array literals sliced the same way, and their outcomes as arrays of array
+ * literals (one per group) that PostgreSQL reads back into the row's arrays; literals are ready-made here because
+ * the driver would escape each of 20,000 elements one by one. Nothing needs sorting or aggregating on the server.
  */
 async function insertActionGroups(
   tx: Tx,
   tenantId: string,
   runId: string,
   asOf: CalendarDate,
+  planned: readonly PlannedAction[],
   groups: readonly ActionGroup[],
 ): Promise<void> {
   const group = <T extends string | number>(pick: (group: ActionGroup) => T) => groups.map(pick);
-  const members = groups.map((entry) => entry.members);
+  const layout = memberLayout(planned, groups);
   const columns = groups.map(outcomeColumns);
   const shared = (pick: (outcome: Outcome) => string | null | undefined, which: 'first' | 'others') =>
     textArrayLiteral(columns.map((column) => (column[which] ? (pick(column[which]) ?? null) : null)));
@@ -347,15 +401,14 @@ async function insertActionGroups(
       (outcome) => pick(outcome) ?? null,
     );
   const detail = (outcome: Outcome) => outcome.detail?.slice(0, 1000);
-  const invoices = raggedUuidParams(members, (a) => a.item.invoiceId);
   await sql`
     INSERT INTO dunning_action_groups (tenant_id, id, run_id, customer_id, policy_id, step_id, kind, channel,
       offset_days, as_of, currency, invoice_ids, due_dates, chased_minor, first_outcome, first_ref_id, first_detail,
       other_outcome, other_ref_id, other_detail, outcomes, ref_ids, details)
     SELECT ${tenantId}::uuid, g.id, ${runId}::uuid, g.customer_id, g.policy_id, g.step_id, g.kind,
-      nullif(g.channel, ''), g.offset_days, ${asOf}::date, g.currency, (${invoices.ids}::uuid[])[g.lo:g.hi],
-      (${flatArrayLiteral(members, (a) => a.item.dueDate)}::date[])[g.lo:g.hi],
-      (${flatArrayLiteral(members, (a) => a.chasedMinor)}::bigint[])[g.lo:g.hi], g.first_outcome, g.first_ref_id,
+      nullif(g.channel, ''), g.offset_days, ${asOf}::date, g.currency, (${uuidArrayParam(layout.members.map((a) => a.item.invoiceId))}::uuid[])[g.lo:g.hi],
+      (${flatArrayLiteral([layout.members], (a) => a.item.dueDate)}::date[])[g.lo:g.hi],
+      (${flatArrayLiteral([layout.members], (a) => a.chasedMinor)}::bigint[])[g.lo:g.hi], g.first_outcome, g.first_ref_id,
       g.first_detail, g.other_outcome, g.other_ref_id, g.other_detail, g.outcomes::text[], g.ref_ids::text[],
       g.details::text[]
     FROM unnest(
@@ -367,8 +420,8 @@ async function insertActionGroups(
       ${textArrayLiteral(group((g) => g.first.step.channel ?? ''))}::text[],
       ${arrayLiteral(group((g) => g.first.step.offsetDays))}::int[],
       ${arrayLiteral(group((g) => g.first.item.currency))}::text[],
-      ${invoices.lo}::int[],
-      ${invoices.hi}::int[],
+      ${arrayLiteral(layout.lo)}::int[],
+      ${arrayLiteral(layout.hi)}::int[],
       ${shared((o) => o.outcome, 'first')}::text[], ${shared((o) => o.refId, 'first')}::text[],
       ${shared(detail, 'first')}::text[], ${shared((o) => o.outcome, 'others')}::text[],
       ${shared((o) => o.refId, 'others')}::text[], ${shared(detail, 'others')}::text[],

@@ -137,7 +137,7 @@ function customerRows(
 ) {
   const only =
     invoiceIds === null ? sql<boolean>`true` : sql<boolean>`i.invoice_id = ANY(${[...invoiceIds]}::uuid[])`;
-  const inOrder = sql`ORDER BY o.number COLLATE "C", o.id`;
+  const inOrder = sql`ORDER BY o.due_date, o.number COLLATE "C", o.id`;
   return sql<CustomerRow>`
     ${openItemsCte(tenantId, asOf, 'due_date', {
       scope: { kind: 'all' },
