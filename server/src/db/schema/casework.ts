@@ -47,7 +47,9 @@ export type CollectionActivityInvoiceSetsTable = {
   tenant_id: string;
   id: Generated<string>;
   activity_id: string;
-  invoice_ids: ColumnType<string[], string, never>;
+  /** A run's action group whose invoices these are (migration 0026); null when invoice_ids lists them. */
+  group_id: ColumnType<string | null, string | null | undefined, never>;
+  invoice_ids: ColumnType<string[] | null, string, never>;
   created_at: Generated<Date>;
 };
 

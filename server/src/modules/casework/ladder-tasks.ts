@@ -258,25 +258,27 @@ async function insertActivities(tx: Tx, actor: AuditActor, rows: readonly Activi
 }
 
 /**
- * Every action's invoice on its customer's task: one row per group, its invoices as an array (migration 0018). A
- * task from an earlier run may already list an invoice (another step of the family); the view reading them,
- * collection_activity_invoices, lists it once.
+ * Every action's invoice on its customer's task: one row per group (migration 0018). A run's group is named by its
+ * id and collection_activity_invoices reads its invoices from it (0026); other groups list their invoices. A task
+ * from an earlier run may already list an invoice (another step of the family); the view lists it once.
  */
 async function linkInvoices(
   tx: Tx,
   tenantId: string,
-  links: readonly { activityId: string; invoiceIds: readonly string[] }[],
+  links: readonly { activityId: string; group: DunningStepGroup }[],
 ): Promise<void> {
   if (links.length === 0) return;
   const invoices = raggedUuidParams(
-    links.map((link) => link.invoiceIds),
+    links.map((link) => (link.group.id === undefined ? link.group.invoiceIds : [])),
     (id) => id,
   );
   await sql`
-    INSERT INTO collection_activity_invoice_sets (tenant_id, activity_id, invoice_ids)
-    SELECT ${tenantId}::uuid, v.activity_id, (${invoices.ids}::uuid[])[v.lo:v.hi]
-    FROM unnest(${arrayLiteral(links.map((link) => link.activityId))}::uuid[], ${invoices.lo}::int[],
-      ${invoices.hi}::int[]) AS v (activity_id, lo, hi)`.execute(tx);
+    INSERT INTO collection_activity_invoice_sets (tenant_id, activity_id, group_id, invoice_ids)
+    SELECT ${tenantId}::uuid, v.activity_id, v.group_id,
+      CASE WHEN v.group_id IS NULL THEN (${invoices.ids}::uuid[])[v.lo:v.hi] END
+    FROM unnest(${arrayLiteral(links.map((link) => link.activityId))}::uuid[],
+      ${textArrayLiteral(links.map((link) => link.group.id ?? null))}::uuid[], ${invoices.lo}::int[],
+      ${invoices.hi}::int[]) AS v (activity_id, group_id, lo, hi)`.execute(tx);
 }
 
 function ladderTasks(spec: TaskSpec): GroupStepExecutor {
@@ -309,10 +311,7 @@ function ladderTasks(spec: TaskSpec): GroupStepExecutor {
     await linkInvoices(
       tx,
       tenantId,
-      groups.map((group) => ({
-        activityId: taskOf(group),
-        invoiceIds: group.invoiceIds,
-      })),
+      groups.map((group) => ({ activityId: taskOf(group), group })),
     );
     const creators = new Set(toCreate.map((context) => context.actionId));
     return groups.map((group): DunningGroupOutcome => {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { arrayLiteral, raggedUuidParams, uuidArrayParam } from '../dunning/array-literals';
+import { arrayLiteral, raggedUuidParams, textArrayLiteral } from '../dunning/array-literals';
 import type { DunningGroupOutcome, DunningStepGroup } from '../dunning/step-registry';
 
 /**
@@ -11,7 +11,8 @@ import type { DunningGroupOutcome, DunningStepGroup } from '../dunning/step-regi
 /**
  * The credit_hold executor, set-based: one row per customer the batch holds (migration 0017), naming every invoice
  * it holds the customer for — a catch-up run holds 259,000 invoices of 6,000 customers — in one INSERT for the
- * batch. The actions already name their invoices, so the outcome is the hold's id alone.
+ * batch. A run's group is stored by its id, from which the view computes each action's (migration 0026); other
+ * groups list their actions' ids. The actions already name their invoices, so the outcome is the hold's id alone.
  */
 export async function placeDunningCreditHolds(
   groups: readonly DunningStepGroup[],
@@ -22,15 +23,18 @@ export async function placeDunningCreditHolds(
     groups.map((group) => group.invoiceIds),
     (id) => id,
   );
-  // The action ids in the same flat order as the invoices, so the invoices' bounds slice both.
-  const actionIds = uuidArrayParam(groups.flatMap((group) => group.actions.map((action) => action.actionId)));
+  const listed = raggedUuidParams(
+    groups.map((group) => (group.id === undefined ? group.actions : [])),
+    (action) => action.actionId,
+  );
   const result = await sql<{ id: string }>`
-    INSERT INTO dunning_credit_hold_sets (tenant_id, customer_id, placed_on, invoice_ids, action_ids)
+    INSERT INTO dunning_credit_hold_sets (tenant_id, customer_id, placed_on, invoice_ids, group_id, action_ids)
     SELECT ${first.tenantId}::uuid, h.customer_id, ${first.asOf}::date, (${invoices.ids}::uuid[])[h.lo:h.hi],
-      (${actionIds}::uuid[])[h.lo:h.hi]
+      h.group_id, CASE WHEN h.group_id IS NULL THEN (${listed.ids}::uuid[])[h.action_lo:h.action_hi] END
     FROM unnest(${arrayLiteral(groups.map((group) => group.customer.id))}::uuid[], ${invoices.lo}::int[],
-      ${invoices.hi}::int[])
-      WITH ORDINALITY AS h (customer_id, lo, hi, n)
+      ${invoices.hi}::int[], ${textArrayLiteral(groups.map((group) => group.id ?? null))}::uuid[],
+      ${listed.lo}::int[], ${listed.hi}::int[])
+      WITH ORDINALITY AS h (customer_id, lo, hi, group_id, action_lo, action_hi, n)
     ORDER BY h.n
     RETURNING id`.execute(first.tx);
   if (result.rows.length !== groups.length) throw new Error('not every credit hold was written');

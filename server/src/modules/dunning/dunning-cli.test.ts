@@ -217,6 +217,29 @@ async function recorded(): Promise<{
   );
 }
 
+/**
+ * The ladder tasks' actions as "invoice:task" pairs, from the actions and from the tasks' invoice links; and how many
+ * link rows name a run's group instead of listing invoices (migration 0026).
+ */
+async function taskLinks(): Promise<{ fromActions: string[]; fromTasks: string[]; byGroup: number }> {
+  return withDb((db) =>
+    db.tenant(tenantId, async (tx) => {
+      const pairs = await sql<{ source: string; pair: string }>`
+        SELECT 'action' AS source, a.invoice_id || ':' || a.ref_id AS pair FROM dunning_actions a
+        WHERE a.kind IN ('call_task', 'visit_task', 'litigation_review')
+        UNION ALL
+        SELECT 'task', l.invoice_id || ':' || l.activity_id FROM collection_activity_invoices l
+        ORDER BY 1, 2`.execute(tx);
+      const sets = await sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM collection_activity_invoice_sets WHERE group_id IS NOT NULL`.execute(
+        tx,
+      );
+      const of = (source: string) => pairs.rows.filter((row) => row.source === source).map((row) => row.pair);
+      return { fromActions: of('action'), fromTasks: of('task'), byGroup: sets.rows[0]?.n ?? 0 };
+    }),
+  );
+}
+
 beforeAll(async () => {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'huikuan-dunning-cli-'));
   target = testEngine === 'pglite' ? pgliteTarget() : await pgTarget();
@@ -323,6 +346,12 @@ describe('huikuan dunning run', () => {
         );
       }
     }
+
+    // Each call task lists exactly the invoices of its actions, read through the run's groups.
+    const links = await taskLinks();
+    expect(links.fromActions.length).toBeGreaterThan(0);
+    expect(links.fromTasks).toEqual(links.fromActions);
+    expect(links.byGroup).toBeGreaterThan(0);
 
     const third = await huikuan(['dunning', 'run', '--org', 'dun', '--as-of', '2026-03-11', '--json']);
     expect(JSON.parse(third.stdout)).toEqual({ asOf: '2026-03-11', actions: [] });

@@ -390,6 +390,15 @@ describe('runs', () => {
   it('places a credit hold at +90 that the credit check refuses writes with, released once the invoice is paid', async () => {
     const result = await run('2026-06-08');
     expect(fired(result)).toEqual(['R-A:credit_hold', 'R-A:litigation_review']);
+    // The hold names its group; the view gives each invoice the id of the action that held it (migration 0026).
+    const hold = result.actions.find((action) => action.planned.step.kind === 'credit_hold');
+    const held = await t.db.tenant(admin.tenantId, (tx) =>
+      sql<{ invoice_id: string; action_id: string; by_group: boolean }>`
+        SELECT h.invoice_id, h.action_id, s.group_id IS NOT NULL AND s.action_ids IS NULL AS by_group
+        FROM dunning_credit_holds h JOIN dunning_credit_hold_sets s ON s.tenant_id = h.tenant_id AND s.id = h.id
+        WHERE h.id = ${hold?.outcome?.refId ?? null}::uuid`.execute(tx),
+    );
+    expect(held.rows).toEqual([{ invoice_id: invoiceA, action_id: hold?.actionId, by_group: true }]);
     const credit = (today: string) =>
       t.db.tenant(admin.tenantId, (tx) =>
         assertCreditAllows(

@@ -237,6 +237,7 @@ function sharedParts(
       let actions: DunningGroupAction[] | undefined;
       return {
         ...groupPart(group),
+        id: group.id,
         first: { actionId: actionIdOf(group.id, 0), invoice: invoiceOf(group.first) },
         invoiceIds: members.map((member) => member.item.invoiceId),
         get actions() {

@@ -83,6 +83,11 @@ export type DunningGroupAction = { actionId: string; invoice: DunningActionConte
  * make — one task, letter, request or hold per customer — and of how the run records them.
  */
 export type DunningStepGroup = Omit<DunningActionContext, 'actionId' | 'invoice'> & {
+  /**
+   * The group's id when its actions' ids follow from it (a run's groups: actionIdOf), so an executor can store it in
+   * place of every action's id; absent for actions gathered otherwise.
+   */
+  id?: string;
   /** The group's first action: the one that makes the customer's task, letter, request or hold. */
   first: DunningGroupAction;
   /** Every action's invoice id, in the run's order. */
