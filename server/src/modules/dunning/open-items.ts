@@ -30,8 +30,9 @@ export type OpenItem = {
 };
 
 /**
- * One row per customer: its items in invoice-number order, and its done steps as their row stores them (array
- * literals; null when nothing was done for the customer). 10,000 rows of a few texts each rather than 300,000 rows of
+ * One row per customer: its items by due date, then number (a step's actions then fall on consecutive items, which
+ * the groups' INSERT sends once: memberLayout), and its done steps as their row stores them (array literals; null
+ * when nothing was done for the customer). 10,000 rows of a few texts each rather than 300,000 rows of
  * seven columns: the driver's per-row and per-field work was most of what reading the snapshot cost this process.
  * The items are a JSON pair (see CustomerItems): their fixed-format fields packed into one string, and their numbers,
  * which may hold any character, as an array JSON escapes. Two ordered aggregates per customer where one per field
