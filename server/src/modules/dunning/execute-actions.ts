@@ -344,9 +344,7 @@ export function memberLayout(
   const lo: number[] = [];
   const hi: number[] = [];
   for (const group of groups) {
-    const start = isConsecutive(group.members, members, positions)
-      ? positions.get(group.members[0]!.item)!
-      : null;
+    const start = consecutiveStart(group.members, members, positions);
     if (start === null) {
       lo.push(members.length + 1);
       members.push(...group.members);
@@ -359,21 +357,24 @@ export function memberLayout(
   return { members, lo, hi };
 }
 
-/** Whether the group's members are the items at consecutive places of the batch's list, with the same amounts. */
-function isConsecutive(
+/**
+ * Where the group's members start in the batch's list (0-based) when they are the items at consecutive places there,
+ * with the same amounts; null otherwise.
+ */
+function consecutiveStart(
   group: readonly PlannedAction[],
   items: readonly PlannedAction[],
   positions: ReadonlyMap<PlannedAction['item'], number>,
-): boolean {
+): number | null {
   const first = group[0];
   const start = first ? positions.get(first.item) : undefined;
-  if (start === undefined) return false;
+  if (start === undefined) return null;
   for (let index = 0; index < group.length; index += 1) {
     const member = group[index] as PlannedAction;
     const item = items[start + index];
-    if (item?.item !== member.item || item.chasedMinor !== member.chasedMinor) return false;
+    if (item?.item !== member.item || item.chasedMinor !== member.chasedMinor) return null;
   }
-  return true;
+  return start;
 }
 
 /**
@@ -402,14 +403,16 @@ async function insertActionGroups(
       (outcome) => pick(outcome) ?? null,
     );
   const detail = (outcome: Outcome) => outcome.detail?.slice(0, 1000);
+  const invoiceIds = uuidArrayParam(layout.members.map((a) => a.item.invoiceId));
+  const dueDates = flatArrayLiteral([layout.members], (a) => a.item.dueDate);
+  const chasedMinor = flatArrayLiteral([layout.members], (a) => a.chasedMinor);
   await sql`
     INSERT INTO dunning_action_groups (tenant_id, id, run_id, customer_id, policy_id, step_id, kind, channel,
       offset_days, as_of, currency, invoice_ids, due_dates, chased_minor, first_outcome, first_ref_id, first_detail,
       other_outcome, other_ref_id, other_detail, outcomes, ref_ids, details)
     SELECT ${tenantId}::uuid, g.id, ${runId}::uuid, g.customer_id, g.policy_id, g.step_id, g.kind,
-      nullif(g.channel, ''), g.offset_days, ${asOf}::date, g.currency, (${uuidArrayParam(layout.members.map((a) => a.item.invoiceId))}::uuid[])[g.lo:g.hi],
-      (${flatArrayLiteral([layout.members], (a) => a.item.dueDate)}::date[])[g.lo:g.hi],
-      (${flatArrayLiteral([layout.members], (a) => a.chasedMinor)}::bigint[])[g.lo:g.hi], g.first_outcome, g.first_ref_id,
+      nullif(g.channel, ''), g.offset_days, ${asOf}::date, g.currency, (${invoiceIds}::uuid[])[g.lo:g.hi],
+      (${dueDates}::date[])[g.lo:g.hi], (${chasedMinor}::bigint[])[g.lo:g.hi], g.first_outcome, g.first_ref_id,
       g.first_detail, g.other_outcome, g.other_ref_id, g.other_detail, g.outcomes::text[], g.ref_ids::text[],
       g.details::text[]
     FROM unnest(
