@@ -4,7 +4,7 @@
  * runs after a dunning run and daily), then times worklist pages through the use case the route calls: a finance
  * user's whole-organization list, a salesperson's own list, a filtered list and a deep page. Not part of `npm test`:
  *
- *   npx tsx bench/worklist.ts                          # 520,000 invoices ≈ 300,000 open items
+ *   npx tsx bench/worklist.ts                          # 540,000 invoices: 321,827 open items
  *   npx tsx bench/worklist.ts --invoices 50000         # smaller, for quick iterations
  *   npx tsx bench/worklist.ts --reuse                  # keep the generated database and reuse it next time
  *   npx tsx bench/worklist.ts --reuse --slug bench-dunning  # reuse a copy of bench/dunning.ts's ledger
@@ -29,7 +29,7 @@ import { adminUrl, ensureDatabase } from './bench-database';
 
 const { values: options } = parseArgs({
   options: {
-    invoices: { type: 'string', default: '520000' },
+    invoices: { type: 'string', default: '540000' },
     runs: { type: 'string', default: '15' },
     reuse: { type: 'boolean', default: false },
     // A copied ledger (e.g. CREATE DATABASE bench_worklist_520000 TEMPLATE bench_dunning_520000) keeps its slug.
