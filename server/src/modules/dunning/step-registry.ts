@@ -141,6 +141,7 @@ export function outcomesOfGroup(outcome: DunningGroupOutcome, size: number): Dun
 /** A group's first action as a single action's context (the one that makes the customer's task or letter). */
 export function firstContextOf(group: DunningStepGroup): DunningActionContext {
   const { tx, tenantId, runId, asOf, step, customer, customerItems, first } = group;
+  // One literal of fixed keys (customerItems undefined when absent): a spread per group made a shape per group.
   return {
     tx,
     tenantId,
@@ -148,7 +149,7 @@ export function firstContextOf(group: DunningStepGroup): DunningActionContext {
     asOf,
     step,
     customer,
-    ...(customerItems ? { customerItems } : {}),
+    customerItems,
     actionId: first.actionId,
     invoice: first.invoice,
   };
