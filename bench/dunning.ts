@@ -12,6 +12,7 @@
  *   npm run bench:dunning -- --batch-size 10000        # another batch size
  *   npm run bench:dunning -- --lanes 1                 # batches in flight at once (default 2 on PostgreSQL)
  *   npm run bench:dunning -- --render 200              # then time rendering 200 of the first run's 催款函
+ *   npm run bench:dunning -- --profile cpu             # a CPU (or alloc: allocation) profile of the first run
  *
  * Every module's executors run, wired as the server wires them (wireCollections): the run does all a first run does.
  * With --engine-only only the dunning module's own executor (credit_hold, set-based) runs and the other steps are
@@ -20,11 +21,14 @@
  *
  * Each line gives the wall time, the CPU time of this process and of the database's backends (the machine is shared:
  * on 2 cores, a quiet machine's wall time is about their sum, less what the two overlap), the CPU time the hypervisor
- * gave other guests meanwhile (stolen) and the load average. The
+ * gave other guests meanwhile (stolen), how busy this process's event loop was (the rest of the time it waited for
+ * PostgreSQL) and the load average. The
  * run is timed up to its last commit; the follow-up that renders the 催款函 PDFs after it is timed apart (--render).
  */
 import fs from 'node:fs';
+import inspector from 'node:inspector/promises';
 import os from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { addDays, type CalendarDate } from '@huikuan/core';
 import { sql } from 'kysely';
@@ -52,6 +56,7 @@ const { values: options } = parseArgs({
     'batch-size': { type: 'string' },
     lanes: { type: 'string' },
     render: { type: 'string', default: '0' },
+    profile: { type: 'string' },
   },
 });
 
@@ -156,6 +161,7 @@ async function meter(admin: pg.Client, database: string): Promise<Meter> {
   const nodeBefore = process.cpuUsage();
   const pgBefore = await backendCpu(admin, database);
   const stolenBefore = stolenSeconds();
+  const loopBefore = performance.eventLoopUtilization();
   return {
     stop: async () => {
       const wall = (performance.now() - started) / 1000;
@@ -168,12 +174,15 @@ async function meter(admin: pg.Client, database: string): Promise<Meter> {
         .map((value) => value.toFixed(2))
         .join(', ');
       const stolenAfter = stolenSeconds();
+      // How much of the wall time this process's main thread was not waiting for anything (PostgreSQL's answers).
+      const loopBusy = performance.eventLoopUtilization(loopBefore).utilization;
       const stolen =
         stolenBefore === null || stolenAfter === null
           ? ''
           : `, stolen ${(stolenAfter - stolenBefore).toFixed(2)} s`;
       return (
-        `${wall.toFixed(2)} s (CPU: node ${((node.user + node.system) / 1e6).toFixed(1)} s, ` +
+        `${wall.toFixed(2)} s (CPU: node ${((node.user + node.system) / 1e6).toFixed(1)} s, event loop busy ` +
+        `${(loopBusy * 100).toFixed(0)}%, ` +
         `postgres ${pgSeconds.toFixed(1)} s${stolen}; load average ${load})`
       );
     },
@@ -193,6 +202,43 @@ function phaseClock(): { onPhase: (phase: string, ms: number) => void; summary()
   };
 }
 
+type Profiler = { stop(): Promise<void> };
+
+/**
+ * --profile cpu|alloc: a profile of this process over the first run only (the inspector's CPU profiler at 200 µs, or
+ * its sampling heap profiler counting what both collectors freed too), written to the working directory for Chrome's
+ * DevTools.
+ */
+async function startProfiler(kind: string | undefined): Promise<Profiler | null> {
+  if (kind === undefined) return null;
+  if (kind !== 'cpu' && kind !== 'alloc') throw new Error(`--profile cpu or alloc, not ${kind}`);
+  const session = new inspector.Session();
+  session.connect();
+  if (kind === 'cpu') {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 200 });
+    await session.post('Profiler.start');
+  } else {
+    await session.post('HeapProfiler.startSampling', {
+      samplingInterval: 65536,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+  }
+  return {
+    stop: async () => {
+      const { profile } =
+        kind === 'cpu'
+          ? await session.post('Profiler.stop')
+          : await session.post('HeapProfiler.stopSampling');
+      const file = `bench-dunning-first-run.${kind === 'cpu' ? 'cpuprofile' : 'heapprofile'}`;
+      fs.writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+      log(`  profile: ${file}`);
+    },
+  };
+}
+
 async function timedRun(
   db: Database,
   bench: { tenantId: string; admin: pg.Client; database: string },
@@ -200,6 +246,7 @@ async function timedRun(
   asOf: CalendarDate = ANCHOR as CalendarDate,
 ): Promise<void> {
   const phases = phaseClock();
+  const profiler = label.startsWith('first') ? await startProfiler(options.profile) : null;
   const measuring = await meter(bench.admin, bench.database);
   const result = await runDunningNow(
     db,
@@ -213,8 +260,10 @@ async function timedRun(
       ...(options.phases ? { onPhase: phases.onPhase } : {}),
     },
   );
+  const measured = await measuring.stop();
+  await profiler?.stop();
   log(
-    `${label}: ${await measuring.stop()} — ${result.total.toLocaleString('en-US')} open items, ` +
+    `${label}: ${measured} — ${result.total.toLocaleString('en-US')} open items, ` +
       `${result.fired.toLocaleString('en-US')} actions fired, ${result.paused} paused, ${result.errorCount} errors, ` +
       `status ${result.status}; by kind ${JSON.stringify(result.countsByKind)}`,
   );
