@@ -557,6 +557,67 @@ describe('the snapshot', () => {
     expect(ofCustomer(whole)).toEqual(expected);
     expect(ofCustomer(chunked)).toEqual(expected);
   });
+
+  it('reads every open item exactly once, in chunks of any size', async () => {
+    const org = await signUp(t.app);
+    // Seven customers, one without invoices, one whose only invoice is due after the cut-off: ranges of 1, 2, 3, 10.
+    const codes = ['R-A', 'R-B', 'R-C', 'R-D', 'R-E', 'R-F', 'R-G'];
+    for (const [index, code] of codes.entries()) {
+      const customerId = await seedCustomer(t, org.tenantId, { code });
+      if (code === 'R-D') continue;
+      for (let n = 0; n <= index % 3; n += 1) {
+        await seedInvoice(t, org.tenantId, {
+          customerId,
+          number: `${code}-${n}`,
+          totalMinor: 100_00n,
+          invoiceDate: '2026-01-05',
+          dueDate: code === 'R-G' && n === 0 ? '2026-06-30' : '2026-02-01',
+        });
+      }
+    }
+    const asOf = '2026-03-01' as CalendarDate;
+    const numbers = (items: readonly OpenItem[]) => items.map((item) => item.invoiceNumber).sort();
+    const { whole, chunkings } = await t.db.tenant(org.tenantId, async (tx) => {
+      const whole = await openItemsAsOf(tx, org.tenantId, asOf, asOf);
+      const chunkings: { size: number; items: OpenItem[]; chunks: number }[] = [];
+      for (const size of [1, 2, 3, 10]) {
+        const chunking = { size, items: [] as OpenItem[], chunks: 0 };
+        await openItemsInChunks(tx, org.tenantId, asOf, asOf, size, (items) => {
+          chunking.chunks += 1;
+          chunking.items.push(...items);
+        });
+        chunkings.push(chunking);
+      }
+      return { whole, chunkings };
+    });
+    // R-D has no invoice, and R-G's one is due after the cut-off.
+    expect(numbers(whole)).toEqual([
+      'R-A-0',
+      'R-B-0',
+      'R-B-1',
+      'R-C-0',
+      'R-C-1',
+      'R-C-2',
+      'R-E-0',
+      'R-E-1',
+      'R-F-0',
+      'R-F-1',
+      'R-F-2',
+    ]);
+    for (const chunking of chunkings) {
+      expect({ size: chunking.size, numbers: numbers(chunking.items) }).toEqual({
+        size: chunking.size,
+        numbers: numbers(whole),
+      });
+    }
+    // Five customers with items: one chunk each at size 1, one for all at size 10.
+    expect(chunkings.map((chunking) => chunking.chunks)).toEqual([
+      5,
+      expect.any(Number),
+      expect.any(Number),
+      1,
+    ]);
+  });
 });
 
 describe('runs through the API', () => {
