@@ -11,6 +11,7 @@ import {
 } from './array-literals';
 import type { PlannedAction } from './run-context';
 import {
+  actionContext,
   batchStepExecutorOf,
   groupStepExecutorOf,
   outcomesOfGroup,
@@ -275,17 +276,10 @@ function sharedParts(
     },
     contexts: (group) => {
       const { step, customer, items } = partsOf(group);
-      return group.members.map((member, index) => ({
-        tx,
-        tenantId,
-        runId,
-        asOf,
-        step,
-        customer,
-        customerItems: items,
-        actionId: actionIdOf(group.id, index),
-        invoice: invoiceOf(member),
-      }));
+      const shared = { tx, tenantId, runId, asOf, step, customer, customerItems: items };
+      return group.members.map((member, index) =>
+        actionContext(shared, actionIdOf(group.id, index), invoiceOf(member)),
+      );
     },
   };
 }

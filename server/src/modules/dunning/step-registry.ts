@@ -138,21 +138,22 @@ export function outcomesOfGroup(outcome: DunningGroupOutcome, size: number): Dun
   return Array.from({ length: size }, (_, index) => (index === 0 ? outcome.first : outcome.others));
 }
 
+/**
+ * One action's context from what its group shares: a literal of fixed keys (customerItems undefined when absent),
+ * because spreading the shared parts made a shape per group and the executors' reads of them megamorphic.
+ */
+export function actionContext(
+  shared: Omit<DunningActionContext, 'actionId' | 'invoice'>,
+  actionId: string,
+  invoice: DunningActionContext['invoice'],
+): DunningActionContext {
+  const { tx, tenantId, runId, asOf, step, customer, customerItems } = shared;
+  return { tx, tenantId, runId, asOf, step, customer, customerItems, actionId, invoice };
+}
+
 /** A group's first action as a single action's context (the one that makes the customer's task or letter). */
 export function firstContextOf(group: DunningStepGroup): DunningActionContext {
-  const { tx, tenantId, runId, asOf, step, customer, customerItems, first } = group;
-  // One literal of fixed keys (customerItems undefined when absent): a spread per group made a shape per group.
-  return {
-    tx,
-    tenantId,
-    runId,
-    asOf,
-    step,
-    customer,
-    customerItems,
-    actionId: first.actionId,
-    invoice: first.invoice,
-  };
+  return actionContext(group, group.first.actionId, group.first.invoice);
 }
 
 /**
