@@ -123,18 +123,20 @@ async function vacuumAnalyze(url: string, tables: readonly string[]): Promise<vo
   }
 }
 
+/** What /proc counts CPU time in (USER_HZ; 100 on Linux whatever the kernel's own tick rate). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 /** CPU seconds so far of the database's backends (same machine: /proc), by process id. */
 async function backendCpu(admin: pg.Client, database: string): Promise<Map<number, number>> {
   const rows = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [
     database,
   ]);
-  const ticksPerSecond = 100;
   const cpu = new Map<number, number>();
   for (const { pid } of rows.rows) {
     try {
       // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised name): user and system time in ticks.
       const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) / ticksPerSecond);
+      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND);
     } catch {
       // The backend ended in between.
     }
@@ -148,9 +150,8 @@ async function backendCpu(admin: pg.Client, database: string): Promise<Map<numbe
  */
 function stolenSeconds(): number | null {
   const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/) ?? [];
-  const ticksPerSecond = 100;
   // cpu user nice system idle iowait irq softirq steal …
-  return fields[0] === 'cpu' && fields[8] !== undefined ? Number(fields[8]) / ticksPerSecond : null;
+  return fields[0] === 'cpu' && fields[8] !== undefined ? Number(fields[8]) / CLOCK_TICKS_PER_SECOND : null;
 }
 
 type Meter = { stop(): Promise<string> };

@@ -69,7 +69,8 @@ function amountAt(packed: string, customerCode: string): number {
 /**
  * Every open item with a due date on or before `dueOnOrBefore` (a run passes as-of plus the ladders' longest lead,
  * since nothing can be due for items due later), optionally only `invoiceIds` (an item redone on its own after its
- * batch failed is re-read in its own transaction). Ordered by customer code, then invoice number (code points).
+ * batch failed is re-read in its own transaction). Ordered by customer code, then due date, then invoice number (code
+ * points).
  */
 export async function openItemsAsOf(
   tx: Tx,
